@@ -1,0 +1,16 @@
+/* cli.h — the lorahil subcommands. Only the CLI talks to the terminal and
+ * decides exit codes; library code returns errors with a message. */
+#ifndef LORAHIL_CLI_H
+#define LORAHIL_CLI_H
+
+/* Exit codes shared by every subcommand (CI depends on them). */
+enum {
+    LH_EXIT_OK = 0,      /* all checks passed */
+    LH_EXIT_FAIL = 1,    /* a check failed or the firmware faulted */
+    LH_EXIT_USAGE = 2,   /* bad usage or bad input */
+};
+
+int cmd_check(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
+
+#endif
