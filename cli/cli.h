@@ -11,6 +11,7 @@ enum {
 };
 
 int cmd_check(int argc, char **argv);
+int cmd_check_e2ee(int argc, char **argv); /* `lorahil check --e2ee-key ...` (cli/cmd_check_e2ee.c) */
 int cmd_sim(int argc, char **argv);
 
 #endif
