@@ -56,6 +56,34 @@ typedef struct lw_frame {
  * message naming the byte offset. Returns 0 or -1. */
 int lw_frame_parse(const uint8_t *buf, size_t len, lw_frame *f, char *err, size_t errlen);
 
+/* The fields of a data frame to build (plaintext; the builder encrypts). */
+typedef struct lw_frame_fields {
+    lw_mtype mtype;                 /* LW_UNCONFIRMED_UP .. LW_CONFIRMED_DOWN */
+    uint32_t fcnt;                  /* full counter: low 16 bits on the wire, all 32 in B0/A_i */
+    bool adr, adrackreq, ack, fpending; /* FCtrl bits 7..4, set as given (bit 6 is RFU in
+                                           downlinks, bit 4 is ClassB in uplinks) */
+    const uint8_t *fopts;           /* plaintext MAC commands, 0..15 bytes */
+    size_t foptslen;
+    int fport;                      /* 0..255, or -1 for no FPort (then len must be 0) */
+    const uint8_t *payload;         /* plaintext FRMPayload; FPort 0 uses NwkSKey */
+    size_t len;
+} lw_frame_fields;
+
+/* Assembles MHDR | FHDR | FPort | FRMPayload (encrypted) | MIC for
+ * keys->devaddr into out (cap bytes). Returns the frame length, or -1 with a
+ * message (bad MType, FOpts over 15 bytes, FPort out of range, payload
+ * without FPort, frame over cap or LW_MAX_FRAME). */
+int lw_frame_build(const lw_keys *keys, const lw_frame_fields *in, uint8_t *out, size_t cap,
+                   char *err, size_t errlen);
+
+/* AES-128 of one block (OpenSSL EVP, ECB, no padding): the A_i keystream
+ * primitive of 4.3.3. Returns 0 or -1. */
+int lw_aes128_encrypt_block(const uint8_t key[LW_KEY_LEN], const uint8_t in[16], uint8_t out[16]);
+
+/* Full 16-byte AES-CMAC (RFC 4493) via OpenSSL EVP_MAC "CMAC" with
+ * AES-128-CBC. Returns 0 or -1. */
+int lw_aes_cmac(const uint8_t key[LW_KEY_LEN], const uint8_t *msg, size_t len, uint8_t tag[16]);
+
 /* MIC per LoRaWAN 1.0.x 4.4: AES-CMAC(NwkSKey, B0 | msg)[0..3], where msg is
  * MHDR..FRMPayload and fcnt is the full 32-bit counter. Returned as the four
  * bytes in wire order (0xB0B1B2B3). */
@@ -85,6 +113,16 @@ typedef enum lw_fcnt_verdict {
 
 #define LW_MAX_FCNT_GAP 16384u
 
+/* The verdict for a reconstructed 32-bit counter against the state (does
+ * not change the state). */
+lw_fcnt_verdict lw_fcnt_check(const lw_fcnt_state *st, uint32_t fcnt);
+
+/* "ok", "skip", "replay", "gap". */
+const char *lw_fcnt_verdict_name(lw_fcnt_verdict v);
+
+/* "Join Request", "Unconfirmed Data Up", ... as the spec names them. */
+const char *lw_mtype_name(lw_mtype t);
+
 /* The result of checking one frame against a session. */
 typedef struct lw_result {
     bool parsed;
@@ -97,11 +135,16 @@ typedef struct lw_result {
     uint8_t plain[LW_MAX_FRAME];    /* decrypted FRMPayload */
     size_t plain_len;
     char detail[256];               /* one line: the first thing that is wrong, or "" */
+    bool mac_ok;                    /* MAC commands (FOpts, FPort 0 payload) decode and
+                                       FOpts is empty when FPort is 0 (spec 4.3.1.6/5) */
 } lw_result;
 
 /* Parses, checks DevAddr, reconstructs FCnt (updating *st only when the MIC
- * is good), checks MIC and decrypts. Returns 0 when everything passed, 1 when
- * a check failed, -1 when the frame cannot be parsed (detail says why). */
+ * is good), checks MIC and decrypts, then decodes the MAC commands (lw_mac.h).
+ * Returns 0 when everything passed (an FCnt SKIP is only reported), 1 when a
+ * check failed (DevAddr, MIC, FCnt REPLAY or GAP, MAC commands), -1 when the
+ * frame cannot be parsed (detail says why). st may be NULL (no FCnt rules:
+ * the wire value is used). */
 int lw_verify(const lw_keys *keys, lw_fcnt_state *st, const uint8_t *buf, size_t len,
               lw_result *r);
 
@@ -116,7 +159,10 @@ int lw_keys_parse(const char *text, const char *name, lw_keys *out, char *err, s
  * offending character position. */
 int lw_parse_frame_text(const char *text, uint8_t *buf, size_t cap, char *err, size_t errlen);
 
-/* Masks a key for display: first and last byte shown, "AA0F…55B5". */
+/* Masks a key for display: the first two and last two bytes shown,
+ * "AA0F…55B5" (UTF-8 ellipsis; needs outlen >= LW_MASKED_LEN, else out gets
+ * "" or nothing when outlen is 0). */
+#define LW_MASKED_LEN 12
 void lw_mask_key(const uint8_t key[LW_KEY_LEN], char *out, size_t outlen);
 
 #endif
