@@ -198,7 +198,8 @@ static int parse_array(const kparse *k, size_t *p, int key, uint8_t *out, size_t
             if (nd > 2)
                 set_err(k->err, k->errlen, "%s:%zu:%zu: %s: element %zu has %zu hex digits, "
                         "more than one byte", k->name, line, col, knames[key], n + 1, nd);
-            else if (bad < k->len && t[bad] > 0x20 && t[bad] < 0x7f)
+            else if (bad < k->len && t[bad] > 0x20 && t[bad] < 0x7f && t[bad] != ',' &&
+                     t[bad] != '}')
                 set_err(k->err, k->errlen, "%s:%zu:%zu: %s: invalid hex digit '%c' in element %zu",
                         k->name, line, col, knames[key], t[bad], n + 1);
             else
@@ -329,17 +330,16 @@ int lw_keys_parse(const char *text, const char *name, lw_keys *out, char *err, s
             /* without '=' the value must directly look like one */
             if (j == i && clean[j] != '{')
                 continue; /* "DEVADDR," "DEVADDR)" and the like */
-            if (clean[j] != '{') {
+            if (clean[j] != '{' &&
+                !(clean[j] == '0' && (clean[j + 1] == 'x' || clean[j + 1] == 'X'))) {
+                /* a number: all hex digits, or at least four before a stray
+                 * character (a typo to report); a word such as "and" or
+                 * "address" is not a value */
                 size_t q = j;
-                if (clean[q] == '0' && (clean[q + 1] == 'x' || clean[q + 1] == 'X'))
-                    q += 2;
-                else if (hexval((unsigned char)clean[q]) < 0)
-                    continue;
-                while (q < k.len && is_ident((unsigned char)clean[q]) &&
-                       (hexval((unsigned char)clean[q]) >= 0 || strchr("uUlL", clean[q])))
+                while (q < k.len && hexval((unsigned char)clean[q]) >= 0)
                     q++;
-                if (is_ident((unsigned char)clean[q]))
-                    continue; /* a word such as "and", not a number */
+                if (q == j || (is_ident((unsigned char)clean[q]) && q - j < 4))
+                    continue;
             }
         }
         where(&k, s, &line, &col);

@@ -188,9 +188,10 @@ int lw_parse_frame_text(const char *text, uint8_t *buf, size_t cap, char *err, s
     /* Which encoding? Plain hex digits: hex. '=', '+', '/', '-', '_': base64.
      * Otherwise letters beyond F mean base64, unless they are so few that a
      * hex string with a typo is far likelier (base64 of random bytes has
-     * about two non-hex letters in three characters). */
-    size_t n = 0, nonhex = 0, first_bad = 0;
-    bool b64_sign = false, bad = false;
+     * about two non-hex letters in three characters). Either parser then
+     * names the first character it cannot take. */
+    size_t n = 0, nonhex = 0;
+    bool b64_sign = false;
     for (size_t i = start; text[i]; i++) {
         int c = (unsigned char)text[i];
         if (is_ws(c) || c == ':')
@@ -202,18 +203,6 @@ int lw_parse_frame_text(const char *text, uint8_t *buf, size_t cap, char *err, s
             b64_sign = true;
         else if (is_b64(c))
             nonhex++;
-        else if (!bad) {
-            bad = true;
-            first_bad = i;
-        }
-    }
-    if (bad && !b64_sign && nonhex * 8 < n)
-        return parse_hex(text, start, buf, cap, err, errlen); /* names first_bad or earlier */
-    if (bad) {
-        char tmp[16];
-        set_err(err, errlen, "invalid character %s at character %zu (neither hex nor base64)",
-                show((unsigned char)text[first_bad], tmp, sizeof tmp), first_bad + 1);
-        return -1;
     }
     if (!b64_sign && nonhex * 8 < n)
         return parse_hex(text, start, buf, cap, err, errlen);
