@@ -644,8 +644,11 @@ static void write_opmode(sx1276 *r, uint8_t v)
      * and arduino-LoRa's begin() does the same; both work on real modules. */
     if (old_mode == MODE_SLEEP || req == MODE_SLEEP)
         lr = v & 0x80;
-    /* LoRa: bits 5-4 reserved (read 0); FSK: bit 4 reserved. */
-    uint8_t nv = (uint8_t)((lr ? 0x80 : 0) | (v & (lr ? 0x4F : 0x6F)));
+    /* LoRa: bits 5-4 reserved, read 0 (6.4). FSK: bit 4 is reserved too,
+     * but it is kept: IBM LMIC's FSK path writes 0x10 (the SX1272's
+     * ModulationShaping) and asserts it reads back, and a failed assert
+     * would hide the useful diagnosis, the fault on FSK TX that follows. */
+    uint8_t nv = (uint8_t)((lr ? 0x80 : 0) | (v & (lr ? 0x4F : 0x7F)));
     if (lr != old_lr && old_mode != MODE_SLEEP && lora_mode(r))
         leave_mode(r, old_mode, MODE_SLEEP);
     bool mode_change = req != old_mode || lr != old_lr;
@@ -1126,8 +1129,6 @@ void sx1276_reset_pin(sx1276 *r, bool level, uint64_t t_ns)
         }
         r->in_reset = true;
         power_on_state(r);
-        for (size_t i = 0; i < r->nframes; i++)
-            r->frames[i]->done = true;
         update_dios(r);
     } else if (level && r->in_reset) {
         /* 7.2: "wait for 5 ms before using the chip" after releasing NRESET */

@@ -1135,6 +1135,192 @@ static void leaving_tx_early_faults(void **state)
     assert_non_null(strstr(f->rec.faults[0], "TX"));
 }
 
+/* --- driver sequences ------------------------------------------------------------- */
+
+static void lmic_opmode(fx *f, uint8_t mode)
+{
+    wr(f, OPMODE, (uint8_t)((rd(f, OPMODE) & ~7u) | mode));
+}
+
+/* The register traffic of IBM LMIC 1.5 (radio.c: radio_init, txlora,
+ * rxlora, radio_irq_handler), written out by hand: reset, RSSI-noise seeding
+ * in RX continuous, an SF7 uplink with DIO0 mapped 11, then RX1 in RXSINGLE
+ * opening 1.5 symbols after the downlink's preamble starts. */
+static void lmic_like_sequence(void **state)
+{
+    fx *f = *state;
+    sx1276_reset_pin(f->r, false, f->t);
+    sx1276_reset_pin(f->r, true, f->t + 1000000);
+    f->t += 6000000;
+    lmic_opmode(f, M_SLEEP);
+    assert_int_equal(rd(f, OPMODE), 0x08);
+    assert_int_equal(rd(f, VERSION), 0x12);
+    /* rxlora(RXMODE_RSSI) */
+    wr(f, OPMODE, 0x88);
+    assert_true(rd(f, OPMODE) & 0x80);
+    lmic_opmode(f, M_STDBY);
+    wr(f, MODEM_CONFIG1, 0x72);
+    wr(f, MODEM_CONFIG2, 0x70);
+    wr(f, 0x0C, 0x21);
+    wr(f, 0x23, 64);
+    wr(f, INVERT_IQ, rd(f, INVERT_IQ) | 0x40);
+    wr(f, SYMB_TIMEOUT_LSB, 5);
+    wr(f, SYNC_WORD, 0x34);
+    wr(f, DIO_MAPPING1, 0xC0);
+    wr(f, IRQ_FLAGS, 0xFF);
+    wr(f, IRQ_MASK, 0xFF);
+    lmic_opmode(f, M_RXCONT);
+    assert_int_equal(rd(f, OPMODE) & 7, M_RXCONT);
+    int reads = 0;
+    for (int i = 0; i < 15 * 8; i++) {
+        for (;;) {
+            uint8_t b = rd(f, RSSI_WIDEBAND) & 1;
+            reads += 2;
+            if (b != (rd(f, RSSI_WIDEBAND) & 1))
+                break;
+            assert_true(reads < 10000);
+        }
+    }
+    lmic_opmode(f, M_SLEEP);
+    assert_int_equal(rd(f, OPMODE), 0x88);
+
+    /* txlora(): an SF7 uplink of 13 bytes with CRC */
+    wr(f, OPMODE, 0x88);
+    lmic_opmode(f, M_STDBY);
+    wr(f, MODEM_CONFIG1, 0x72);
+    wr(f, MODEM_CONFIG2, 0x74);
+    wr(f, MODEM_CONFIG3, 0x04);
+    set_868_1(f);
+    wr(f, 0x0A, (uint8_t)((rd(f, 0x0A) & 0xF0) | 0x08));
+    wr(f, PA_CONFIG, 0x80 | 14);
+    wr(f, PA_DAC, rd(f, PA_DAC) | 0x04);
+    wr(f, SYNC_WORD, 0x34);
+    wr(f, DIO_MAPPING1, 0x40 | 0x30 | 0xC0);    /* = 0xF0: DIO0 = 11 */
+    wr(f, IRQ_FLAGS, 0xFF);
+    wr(f, IRQ_MASK, (uint8_t)~F_TXDONE);
+    wr(f, FIFO_TX_BASE, 0);
+    wr(f, FIFO_ADDR_PTR, 0);
+    wr(f, PAYLOAD_LENGTH, 13);
+    uint8_t up[13] = {0x40, 0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x00, 0x01, 0xAA, 0xBB, 0xCC, 0xDD};
+    uint8_t buf[13];
+    memcpy(buf, up, 13);
+    burst(f, 0x80, buf, 13);
+    uint64_t t0 = f->t + 200;
+    lmic_opmode(f, M_TX);
+    t0 += 1000;     /* lmic_opmode reads first */
+    assert_int_equal(f->rec.ntx, 1);
+    assert_int_equal(f->rec.tx_t[0], t0);
+    assert_int_equal(f->rec.tx[0].power_dbm, 16);
+    assert_false(f->rec.tx[0].iq_inverted);
+    assert_memory_equal(f->rec.tx[0].payload, up, 13);
+    uint64_t txend = t0 + 46336000ull;  /* hand value of txdone_hand_sf7 */
+    run_to(f, txend);
+    uint64_t t;
+    assert_int_equal(last_dio(&f->rec, 0, &t), 1);
+    assert_int_equal(t, txend);
+    /* radio_irq_handler */
+    assert_true(rd(f, OPMODE) & 0x80);
+    assert_int_equal(rd(f, IRQ_FLAGS), F_TXDONE);
+    wr(f, IRQ_MASK, 0xFF);
+    wr(f, IRQ_FLAGS, 0xFF);
+    assert_int_equal(last_dio(&f->rec, 0, NULL), 0);
+    lmic_opmode(f, M_SLEEP);
+
+    /* the network answers 1 s after the uplink ended */
+    uint8_t down[12] = {0x60, 0x01, 0x02, 0x03, 0x04, 0x20, 0x00, 0x00, 0x11, 0x22, 0x33, 0x44};
+    sx1276_air_frame a = {.freq_hz = 868099976, .sf = 7, .bw_hz = 125000, .cr = 5,
+                          .iq_inverted = true, .sync_word = 0x34, .preamble = 8,
+                          .start_ns = txend + 1000000000ull, .rssi_dbm = -60, .snr_db = 9,
+                          .payload = down, .len = sizeof down};
+    sx1276_offer_frame(f->r, &a);
+    /* rxlora(RXMODE_SINGLE), window at start + (8 - 5) half symbols */
+    uint64_t rxtime = a.start_ns + 1536000ull;
+    run_to(f, rxtime - 1000000);
+    wr(f, OPMODE, 0x88);
+    lmic_opmode(f, M_STDBY);
+    wr(f, MODEM_CONFIG1, 0x72);
+    wr(f, MODEM_CONFIG2, 0x70);
+    wr(f, MODEM_CONFIG3, 0x04);
+    set_868_1(f);
+    wr(f, 0x0C, 0x21);
+    wr(f, 0x23, 64);
+    wr(f, INVERT_IQ, rd(f, INVERT_IQ) | 0x40);
+    wr(f, SYMB_TIMEOUT_LSB, 5);
+    wr(f, SYNC_WORD, 0x34);
+    wr(f, DIO_MAPPING1, 0xC0);
+    wr(f, IRQ_FLAGS, 0xFF);
+    wr(f, IRQ_MASK, (uint8_t)~(F_RXDONE | F_RXTIMEOUT));
+    run_to(f, rxtime - 1200);
+    lmic_opmode(f, M_RXSINGLE);
+    run_to(f, a.start_ns + 200000000ull);
+    assert_int_equal(last_dio(&f->rec, 0, &t), 1);
+    assert_int_equal(rd(f, IRQ_FLAGS), F_RXDONE);  /* ValidHeader masked */
+    assert_int_equal(rd(f, MODEM_CONFIG1) & 1, 0);
+    uint8_t n = rd(f, RX_NB_BYTES);
+    assert_int_equal(n, sizeof down);
+    wr(f, FIFO_ADDR_PTR, rd(f, FIFO_RX_CURRENT));
+    uint8_t got[12] = {0};
+    burst(f, 0x00, got, n);
+    assert_memory_equal(got, down, sizeof down);
+    assert_int_equal(rd(f, PKT_SNR), 36);
+    assert_int_equal(rd(f, PKT_RSSI), 97);
+    wr(f, IRQ_MASK, 0xFF);
+    wr(f, IRQ_FLAGS, 0xFF);
+    lmic_opmode(f, M_SLEEP);
+    assert_int_equal(f->rec.nrxw, 2);   /* the RSSI scan, then RX1 */
+    assert_string_equal(f->rec.rxw_result[0], "aborted");
+    assert_string_equal(f->rec.rxw_result[1], "rx");
+    assert_int_equal(f->rec.nfault, 0);
+}
+
+/* arduino-LoRa's begin() and a polled packet send, written out by hand:
+ * SLEEP|LoRa in one write from power-on, FIFO base 0, PA_BOOST 17 dBm, and
+ * the payload length grown byte by byte. */
+static void arduino_lora_like_send(void **state)
+{
+    fx *f = *state;
+    sx1276_reset_pin(f->r, false, f->t);
+    sx1276_reset_pin(f->r, true, f->t + 10000000);
+    f->t += 20000000;
+    assert_int_equal(rd(f, VERSION), 0x12);
+    wr(f, OPMODE, 0x80);
+    set_868_1(f);
+    wr(f, FIFO_TX_BASE, 0);
+    wr(f, FIFO_RX_BASE, 0);
+    wr(f, 0x0C, rd(f, 0x0C) | 0x03);
+    wr(f, MODEM_CONFIG3, 0x04);
+    wr(f, PA_DAC, 0x84);
+    wr(f, 0x0B, 0x2B);
+    wr(f, PA_CONFIG, 0x80 | (17 - 2));
+    wr(f, OPMODE, 0x81);
+    /* beginPacket */
+    wr(f, OPMODE, 0x81);
+    wr(f, MODEM_CONFIG1, rd(f, MODEM_CONFIG1) & 0xFE);
+    wr(f, FIFO_ADDR_PTR, 0);
+    wr(f, PAYLOAD_LENGTH, 0);
+    const char *msg = "hello";
+    for (int i = 0; msg[i]; i++) {
+        uint8_t len = rd(f, PAYLOAD_LENGTH);
+        wr(f, 0x00, (uint8_t)msg[i]);
+        wr(f, PAYLOAD_LENGTH, (uint8_t)(len + 1));
+    }
+    wr(f, OPMODE, 0x83);
+    int polls = 0;
+    while ((rd(f, IRQ_FLAGS) & F_TXDONE) == 0) {
+        run_to(f, f->t + 100000);
+        assert_true(++polls < 100000);
+    }
+    wr(f, IRQ_FLAGS, F_TXDONE);
+    assert_int_equal(f->rec.ntx, 1);
+    assert_int_equal(f->rec.tx[0].len, 5);
+    assert_memory_equal(f->rec.tx[0].payload, "hello", 5);
+    assert_int_equal(f->rec.tx[0].power_dbm, 17);
+    assert_int_equal(f->rec.tx[0].sf, 7);
+    assert_int_equal(f->rec.tx[0].sync_word, 0x12);
+    assert_int_equal(rd(f, OPMODE), 0x81);
+    assert_int_equal(f->rec.nfault, 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1181,6 +1367,8 @@ int main(void)
         T(test_and_reserved_registers_fault),
         T(zero_payload_length_faults),
         T(leaving_tx_early_faults),
+        T(lmic_like_sequence),
+        T(arduino_lora_like_send),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
