@@ -171,6 +171,7 @@ static bool common_documented(uint8_t a)
 typedef struct air_frame {
     sx1276_air_frame f;     /* f.payload points at data */
     uint8_t *data;
+    uint64_t end_ns;        /* last instant it can be on air */
     bool done;              /* received (or given up) by this radio */
 } air_frame;
 
@@ -715,11 +716,8 @@ static uint8_t current_rssi(sx1276 *r)
     double level = noise_floor_dbm(bw);
     for (size_t i = 0; i < r->nframes; i++) {
         const sx1276_air_frame *a = &r->frames[i]->f;
-        lw_modem m = { .sf = a->sf, .bw_hz = a->bw_hz, .cr = a->cr, .preamble = a->preamble,
-                       .implicit_header = a->implicit_header, .crc = a->crc,
-                       .ldro = lw_ldro_required(a->sf, a->bw_hz) };
-        uint64_t end = a->start_ns + lw_toa_ns(&m, a->len);
-        if (a->start_ns <= r->now_ns && r->now_ns < end && freq_match(a->freq_hz, f, bw / 2) &&
+        if (a->start_ns <= r->now_ns && r->now_ns < r->frames[i]->end_ns &&
+            freq_match(a->freq_hz, f, bw / 2) &&
             a->rssi_dbm > level)
             level = a->rssi_dbm;
     }
@@ -861,12 +859,7 @@ static void drop_finished_frames(sx1276 *r)
     size_t j = 0;
     for (size_t i = 0; i < r->nframes; i++) {
         air_frame *a = r->frames[i];
-        lw_modem m = { .sf = a->f.sf, .bw_hz = a->f.bw_hz, .cr = a->f.cr,
-                       .preamble = a->f.preamble, .implicit_header = a->f.implicit_header,
-                       .crc = a->f.crc, .ldro = true };
-        /* LDRO on gives the longest time on air: keep frames at least that long */
-        uint64_t end = a->f.start_ns + lw_toa_ns(&m, a->f.len);
-        if (end < r->now_ns && a != r->rx_frame) {
+        if (a->end_ns < r->now_ns && a != r->rx_frame) {
             free(a->data);
             free(a);
         } else {
@@ -1219,6 +1212,11 @@ void sx1276_offer_frame(sx1276 *r, const sx1276_air_frame *f)
     a->f = *f;
     a->f.payload = data;
     a->data = data;
+    /* LDRO on gives the longer time on air: the frame is gone after that */
+    lw_modem m = { .sf = f->sf, .bw_hz = f->bw_hz, .cr = f->cr, .preamble = f->preamble,
+                   .implicit_header = f->implicit_header, .crc = f->crc, .ldro = true };
+    uint64_t toa = lw_toa_ns(&m, f->len);
+    a->end_ns = f->start_ns + (toa ? toa : 1000000000ull);
     r->frames[r->nframes++] = a;
 }
 
