@@ -870,29 +870,29 @@ static void drop_finished_frames(sx1276 *r)
 }
 
 /* The next thing due, and what it is. */
-enum { EV_NONE, EV_TX_END, EV_RX_TIMEOUT, EV_RX_DETECT, EV_RX_HEADER, EV_RX_DONE, EV_CAD_END };
+enum { SXE_NONE, SXE_TX_END, SXE_RX_TIMEOUT, SXE_RX_DETECT, SXE_RX_HEADER, SXE_RX_DONE, SXE_CAD_END };
 
 static uint64_t next_event(const sx1276 *r, int *kind, air_frame **frame)
 {
     uint64_t t = UINT64_MAX;
-    int k = EV_NONE;
+    int k = SXE_NONE;
     air_frame *fr = NULL;
     if (r->in_reset) {
-        *kind = EV_NONE;
+        *kind = SXE_NONE;
         return UINT64_MAX;
     }
-    if (r->tx_end_ns < t) { t = r->tx_end_ns; k = EV_TX_END; }
-    if (r->cad_end_ns < t) { t = r->cad_end_ns; k = EV_CAD_END; }
+    if (r->tx_end_ns < t) { t = r->tx_end_ns; k = SXE_TX_END; }
+    if (r->cad_end_ns < t) { t = r->cad_end_ns; k = SXE_CAD_END; }
     if (r->rx_frame) {
-        if (!r->rx_header_seen && r->rx_header_ns < t) { t = r->rx_header_ns; k = EV_RX_HEADER; }
-        else if (r->rx_header_seen && r->rx_done_ns < t) { t = r->rx_done_ns; k = EV_RX_DONE; }
+        if (!r->rx_header_seen && r->rx_header_ns < t) { t = r->rx_header_ns; k = SXE_RX_HEADER; }
+        else if (r->rx_header_seen && r->rx_done_ns < t) { t = r->rx_done_ns; k = SXE_RX_DONE; }
     } else if (r->rx_open) {
         for (size_t i = 0; i < r->nframes; i++) {
             uint64_t d = detect_time(r, r->frames[i]);
-            if (d < t) { t = d; k = EV_RX_DETECT; fr = r->frames[i]; }
+            if (d < t) { t = d; k = SXE_RX_DETECT; fr = r->frames[i]; }
         }
         /* detection at the very instant of the timeout wins */
-        if (r->rx_timeout_ns < t) { t = r->rx_timeout_ns; k = EV_RX_TIMEOUT; fr = NULL; }
+        if (r->rx_timeout_ns < t) { t = r->rx_timeout_ns; k = SXE_RX_TIMEOUT; fr = NULL; }
     }
     *kind = k;
     *frame = fr;
@@ -979,29 +979,29 @@ static void on_rx_done(sx1276 *r)
 static void run_event(sx1276 *r, int kind, air_frame *fr)
 {
     switch (kind) {
-    case EV_TX_END:
+    case SXE_TX_END:
         r->tx_end_ns = UINT64_MAX;
         raise_irq(r, IRQ_TX_DONE);
         back_to_standby(r);     /* 4.1.5: "the radio returns to Stand-by mode" */
         update_dios(r);
         break;
-    case EV_RX_TIMEOUT:
+    case SXE_RX_TIMEOUT:
         r->rx_timeout_ns = UINT64_MAX;
         raise_irq(r, IRQ_RX_TIMEOUT);
         emit_window(r, "timeout", NULL);
         back_to_standby(r);
         update_dios(r);
         break;
-    case EV_RX_DETECT:
+    case SXE_RX_DETECT:
         on_rx_detect(r, fr);
         break;
-    case EV_RX_HEADER:
+    case SXE_RX_HEADER:
         on_rx_header(r);
         break;
-    case EV_RX_DONE:
+    case SXE_RX_DONE:
         on_rx_done(r);
         break;
-    case EV_CAD_END: {
+    case SXE_CAD_END: {
         r->cad_end_ns = UINT64_MAX;
         bool seen = false;
         uint64_t listen_end = r->cad_start_ns +
@@ -1034,7 +1034,7 @@ void sx1276_advance(sx1276 *r, uint64_t t_ns)
         int kind;
         air_frame *fr;
         uint64_t t = next_event(r, &kind, &fr);
-        if (kind == EV_NONE || t > t_ns)
+        if (kind == SXE_NONE || t > t_ns)
             break;
         if (t > r->now_ns)
             r->now_ns = t;
