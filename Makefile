@@ -26,6 +26,9 @@ SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRCS))
 CLI_OBJS  := $(patsubst %.c,$(BUILD)/rel/%.o,$(CLI_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+# Small programs integration tests drive (pretend boards, gateways); found
+# by the scripts next to $LORAHIL, in $(BUILD)/helpers/.
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/*.c))
 LORAHIL   := $(BUILD)/lorahil
 
 FUZZ_SECONDS ?= 60
@@ -73,13 +76,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_SAN) -o $@ $< $(SAN_OBJS) $(LIBS) -lcmocka
 
+$(BUILD)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) -o $@ $< -lutil
+
 # Fuzz targets link only the pure check/ and events/ code, built by clang.
 FUZZ_LIB_SRCS := $(wildcard check/*.c events/*.c)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(CSTD) -O1 -g -I. -fsanitize=fuzzer,address,undefined -o $@ $^ -ljansson -lssl -lcrypto -lm
 
-_test: $(LORAHIL) _targets $(UNIT_BINS) $(FUZZ_BINS)
+_test: $(LORAHIL) _targets $(UNIT_BINS) $(FUZZ_BINS) $(HELPER_BINS)
 	@sh tests/run.sh $(BUILD) $(FUZZ_SMOKE_SECONDS)
 
 _fuzz: $(FUZZ_BINS)

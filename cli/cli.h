@@ -13,5 +13,7 @@ enum {
 int cmd_check(int argc, char **argv);
 int cmd_check_e2ee(int argc, char **argv); /* `lorahil check --e2ee-key ...` (cli/cmd_check_e2ee.c) */
 int cmd_sim(int argc, char **argv);
+int cmd_hil(int argc, char **argv);   /* `lorahil hil` (cli/cmd_hil.c) */
+int cmd_ports(int argc, char **argv); /* `lorahil ports` (cli/cmd_ports.c) */
 
 #endif

@@ -11,6 +11,8 @@ static const struct {
 } commands[] = {
     {"check", cmd_check, "verify LoRaWAN frames (MIC, FCnt, payload) with the session keys"},
     {"sim", cmd_sim, "run AVR firmware under simavr with an emulated SX1276 and check every frame"},
+    {"hil", cmd_hil, "run firmware on a real board over its serial port and check every frame"},
+    {"ports", cmd_ports, "list serial ports and guess the board on each"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,575 @@
+/* cmd_hil.c — `lorahil hil`: a real board on a serial port (optionally
+ * programmed first with avrdude), a sniffer board and a packet forwarder
+ * as capture sources; every line and frame becomes an event, frames are
+ * checked with the session keys, and the events go to a JSON Lines file as
+ * they happen. The runner is hil/hil_run.c; this file reads options, wires
+ * sinks, prints and picks the exit code. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check/lorawan.h"
+#include "cli.h"
+#include "events/events.h"
+#include "hil/gw_udp.h"
+#include "hil/hil_flash.h"
+#include "hil/hil_lines.h"
+#include "hil/hil_run.h"
+
+#define KEYS_FILE_MAX (64 * 1024)
+#define MAX_PATTERNS 8
+
+static const char *const help_text =
+    "usage: lorahil hil --port PORT [--baud N] [--reset dtr|none] [--for DURATION]\n"
+    "                   [--flash FIRMWARE.hex [--flash-baud N] [--mcu PART]]\n"
+    "                   [--keys FILE | --devaddr HEX --nwkskey HEX --appskey HEX]\n"
+    "                   [--sniffer PORT [--sniffer-baud N]] [--gateway udp://HOST:PORT]\n"
+    "                   [--events FILE.jsonl] [--line-pattern 'TEXT%h']... [--silent DURATION]\n"
+    "\n"
+    "Runs firmware on a real board and checks what it sends, with the same events\n"
+    "and checks as 'lorahil sim'. Find the port with 'lorahil ports'.\n"
+    "\n"
+    "Board:\n"
+    "  --port PORT        the board's serial port (/dev/ttyACM0, /dev/ttyUSB0, or a\n"
+    "                     pseudo-terminal such as 'lorahil sim --pty' makes)\n"
+    "  --baud N           its baud rate, 8N1 (default 115200)\n"
+    "  --reset dtr|none   dtr (default): reset the board after opening the port by\n"
+    "                     pulsing DTR, as avrdude and the Arduino IDE do (DTR and RTS\n"
+    "                     off 250 ms, then on), and drop what came before; none: do\n"
+    "                     not (a pseudo-terminal has no DTR and is never reset)\n"
+    "  --flash FILE.hex   first program FILE (Intel HEX) with avrdude:\n"
+    "                     avrdude -p atmega328p -c arduino -P PORT -b 115200 -D\n"
+    "                             -U flash:w:FILE:i\n"
+    "  --flash-baud N     the bootloader's baud rate (115200 Uno/Optiboot, 57600 old\n"
+    "                     Nano/Duemilanove bootloaders)\n"
+    "  --mcu PART         avrdude part name (default atmega328p)\n"
+    "  --for DURATION     stop after DURATION (90s, 10m, 1h, 500ms; default: until\n"
+    "                     Ctrl-C or the port is lost)\n"
+    "  --silent DURATION  fault 'silent' when the board sends no byte for this long\n"
+    "                     after the start (default 15s; 0 = wait for ever)\n"
+    "\n"
+    "What the board prints (see README \"On a real board\"): every line becomes a\n"
+    "serial_line event. 'frame: <hex>' is a frame it sent (a radio_tx event; the\n"
+    "radio settings are those it prints: freq= sf= bw= cr= power= on that line or a\n"
+    "'tx:' line just before; the others are 0 = unknown).\n"
+    "  --line-pattern 'TEXT%h'  also take lines starting with TEXT followed by hex as\n"
+    "                     frames (e.g. 'Sending: %h'); up to 8\n"
+    "\n"
+    "Capture (frames on air, gateway_rx events, checked like the board's own):\n"
+    "  --sniffer PORT     a second board running targets/sniffer, which prints\n"
+    "                     'rx: <hex> rssi=-NN snr=N.N' for each frame it hears\n"
+    "  --sniffer-baud N   its baud rate (default 115200)\n"
+    "  --gateway URL      listen for a Semtech UDP packet forwarder (protocol v2)\n"
+    "                     on URL, udp://127.0.0.1:1700 by default when given as\n"
+    "                     'default'; use udp://0.0.0.0:1700 for a gateway on the\n"
+    "                     network. PUSH_DATA is answered with PUSH_ACK, PULL_DATA\n"
+    "                     with PULL_ACK; stat objects are shown\n"
+    "\n"
+    "Session (frames are recorded but not checked without keys):\n"
+    "  --keys FILE        DevAddr, NwkSKey, AppSKey (as for 'lorahil check')\n"
+    "  --devaddr HEX, --nwkskey HEX, --appskey HEX   the same one by one\n"
+    "  --e2ee-key HEX     E2EE key for the ESP8266 E2EE lines (checked once the\n"
+    "                     E2EE checker exists; accepted and masked today)\n"
+    "\n"
+    "Output:\n"
+    "  --events FILE      write every event as JSON Lines to FILE, flushed per event\n"
+    "                     (t_ns = real nanoseconds since the start)\n"
+    "  -q, --quiet        do not print serial lines, only frames, verdicts and faults\n"
+    "\n"
+    "Keys are only ever printed masked.\n"
+    "Exit status: 0 every frame passed; 1 a check failed, the board faulted (port\n"
+    "lost, silent), avrdude failed, or keys were given and no frame came; 2 bad usage\n"
+    "or bad input (unknown option, port or file that cannot be opened, wrong baud\n"
+    "rate, malformed datagrams from a gateway).\n";
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("lorahil hil: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return LH_EXIT_USAGE;
+}
+
+/* "90s", "10m", "1h", "500ms", "2.5s", "30" (seconds). Returns 0 or -1. */
+static int parse_duration(const char *s, uint64_t *ns)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return -1;
+    double mul;
+    if (!*end || !strcmp(end, "s"))
+        mul = 1e9;
+    else if (!strcmp(end, "ms"))
+        mul = 1e6;
+    else if (!strcmp(end, "m") || !strcmp(end, "min"))
+        mul = 60e9;
+    else if (!strcmp(end, "h"))
+        mul = 3600e9;
+    else
+        return -1;
+    double x = v * mul;
+    if (x > 1e18)
+        return -1;
+    *ns = (uint64_t)x;
+    return 0;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Exactly n bytes of hex, optional 0x prefix. Never echoes the value. */
+static int opt_hex(const char *opt, const char *s, uint8_t *out, size_t n)
+{
+    if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+        s += 2;
+    size_t len = strlen(s);
+    if (len != 2 * n)
+        return bad("%s needs %zu hex digits, got %zu", opt, 2 * n, len);
+    for (size_t i = 0; i < n; i++) {
+        int a = hexval(s[2 * i]), b = hexval(s[2 * i + 1]);
+        if (a < 0 || b < 0)
+            return bad("%s: not a hex digit at position %zu", opt,
+                       (a < 0 ? 2 * i : 2 * i + 1) + 1);
+        out[i] = (uint8_t)(a << 4 | b);
+    }
+    return 0;
+}
+
+static int read_keys_file(const char *path, lw_keys *k)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return bad("cannot read keys file '%s': %s", path, strerror(errno));
+    char *text = malloc(KEYS_FILE_MAX + 1);
+    if (!text) {
+        fclose(f);
+        return bad("out of memory");
+    }
+    size_t n = fread(text, 1, KEYS_FILE_MAX + 1, f);
+    int rerr = ferror(f);
+    fclose(f);
+    if (rerr) {
+        free(text);
+        return bad("cannot read keys file '%s'", path);
+    }
+    if (n > KEYS_FILE_MAX) {
+        free(text);
+        return bad("keys file '%s' is over %d bytes; is it the right file?", path, KEYS_FILE_MAX);
+    }
+    if (memchr(text, 0, n)) {
+        free(text);
+        return bad("keys file '%s' holds a NUL byte; it is not text", path);
+    }
+    text[n] = 0;
+    char err[256];
+    int rc = lw_keys_parse(text, path, k, err, sizeof err);
+    free(text);
+    if (rc != 0)
+        return bad("%s", err);
+    return 0;
+}
+
+/* ---- checks ---------------------------------------------------------------
+ * Interim: each frame the board sent, and each frame a capture source heard,
+ * goes through lw_verify with the FCnt state of its source (the board's own
+ * frames, the sniffer and each gateway see the counter sequence separately).
+ * To be replaced by the shared event->verdict module of check/ once it
+ * exists, so hil and sim give the same verdicts. */
+
+#define MAX_SOURCES 8
+
+typedef struct checker {
+    bool have_keys;
+    lw_keys keys;
+    struct {
+        char name[24];
+        lw_fcnt_state st;
+        int frames;
+    } src[MAX_SOURCES];
+    size_t nsrc;
+    unsigned passed, failed;
+    ev_sink next;
+} checker;
+
+static int source_slot(checker *c, const char *name)
+{
+    for (size_t i = 0; i < c->nsrc; i++)
+        if (!strcmp(c->src[i].name, name))
+            return (int)i;
+    if (c->nsrc == MAX_SOURCES)
+        return -1;
+    snprintf(c->src[c->nsrc].name, sizeof c->src[c->nsrc].name, "%s", name);
+    return (int)c->nsrc++;
+}
+
+static void check_frame(checker *c, const ev_event *ev, const char *source,
+                        const uint8_t *payload, size_t len)
+{
+    int slot = source_slot(c, source);
+    if (slot < 0)
+        return;
+    int idx = c->src[slot].frames++;
+    lw_result r;
+    int rc = lw_verify(&c->keys, &c->src[slot].st, payload, len, &r);
+    char detail[320];
+    if (rc == 0)
+        snprintf(detail, sizeof detail, "%s frame %d: DevAddr %08X FCnt %u FPort %d, %zu payload bytes",
+                 source, idx, (unsigned)r.frame.devaddr, (unsigned)r.fcnt, r.frame.fport,
+                 r.plain_len);
+    else
+        snprintf(detail, sizeof detail, "%s frame %d: %s", source, idx, r.detail);
+    ev_event v = {.type = EV_VERDICT, .t_ns = ev->t_ns, .node = ev->node};
+    v.u.verdict.check = "lorawan";
+    v.u.verdict.ok = rc == 0;
+    v.u.verdict.detail = detail;
+    v.u.verdict.frame = idx;
+    if (rc == 0)
+        c->passed++;
+    else
+        c->failed++;
+    ev_emit(&c->next, &v);
+}
+
+static void checker_sink(void *ctx, const ev_event *ev)
+{
+    checker *c = ctx;
+    ev_emit(&c->next, ev);
+    if (ev->type == EV_VERDICT) {
+        if (!ev->u.verdict.ok)
+            c->failed++;
+        return;
+    }
+    if (!c->have_keys)
+        return;
+    if (ev->type == EV_RADIO_TX)
+        check_frame(c, ev, "board", ev->u.tx.payload, ev->u.tx.len);
+    else if (ev->type == EV_GATEWAY_RX)
+        check_frame(c, ev, ev->u.gw.gateway ? ev->u.gw.gateway : "gateway", ev->u.gw.payload,
+                    ev->u.gw.len);
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+typedef struct output {
+    FILE *events;
+    const char *events_path;
+    bool write_failed;
+    bool quiet;
+} output;
+
+static void print_hex(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%02X", p[i]);
+}
+
+static void output_sink(void *ctx, const ev_event *ev)
+{
+    output *o = ctx;
+    if (o->events && !o->write_failed && ev_write_jsonl(o->events, ev) != 0) {
+        o->write_failed = true;
+        fprintf(stderr, "lorahil hil: cannot write %s: %s; events from here on are lost\n",
+                o->events_path, strerror(errno));
+    }
+    double t = (double)ev->t_ns / 1e9;
+    switch (ev->type) {
+    case EV_SERIAL_LINE:
+        if (!o->quiet)
+            printf("[%9.3f] %s| %s\n", t, ev->node ? "sniffer " : "", ev->u.line.text);
+        break;
+    case EV_RADIO_TX:
+        printf("[%9.3f] frame sent, %zu bytes: ", t, ev->u.tx.len);
+        print_hex(ev->u.tx.payload, ev->u.tx.len);
+        putchar('\n');
+        break;
+    case EV_GATEWAY_RX:
+        printf("[%9.3f] frame heard by %s (%.1f dBm, SNR %.1f dB), %zu bytes: ", t,
+               ev->u.gw.gateway, ev->u.gw.rssi_dbm, ev->u.gw.snr_db, ev->u.gw.len);
+        print_hex(ev->u.gw.payload, ev->u.gw.len);
+        putchar('\n');
+        break;
+    case EV_VERDICT:
+        printf("[%9.3f] %s %s: %s\n", t, ev->u.verdict.ok ? "PASS" : "FAIL",
+               ev->u.verdict.check, ev->u.verdict.detail ? ev->u.verdict.detail : "");
+        break;
+    case EV_FAULT:
+        printf("[%9.3f] FAULT %s: %s\n", t, ev->u.fault.kind,
+               ev->u.fault.detail ? ev->u.fault.detail : "");
+        break;
+    default:
+        break;
+    }
+    fflush(stdout);
+}
+
+static void on_note(void *ctx, hil_note_level lvl, const char *text)
+{
+    (void)ctx;
+    fprintf(stderr, "lorahil hil: %s%s\n", lvl == HIL_WARN ? "warning: " :
+                                           lvl == HIL_ERROR ? "error: " : "", text);
+}
+
+static void on_ready(void *ctx, const hil_result *res)
+{
+    (void)ctx;
+    if (res->reset_skipped)
+        fprintf(stderr, "lorahil hil: the port has no DTR line (a pseudo-terminal): "
+                        "the board was not reset\n");
+    if (res->gateway_bound[0])
+        fprintf(stderr, "lorahil hil: listening for a packet forwarder on %s\n",
+                res->gateway_bound);
+    fflush(stderr);
+}
+
+static volatile sig_atomic_t stop_flag;
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+int cmd_hil(int argc, char **argv)
+{
+    const char *port = NULL, *keys_path = NULL, *devaddr = NULL, *nwkskey = NULL,
+               *appskey = NULL, *flash = NULL, *events_path = NULL, *gateway = NULL,
+               *sniffer = NULL, *e2ee = NULL, *mcu = NULL;
+    const char *patterns[MAX_PATTERNS];
+    size_t npatterns = 0;
+    int baud = 115200, sniffer_baud = 115200, flash_baud = 115200;
+    bool reset = true, quiet = false;
+    uint64_t duration = 0, silent = 15000000000ull;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(help_text, stdout);
+            return LH_EXIT_OK;
+        }
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = true;
+            continue;
+        }
+        if (a[0] != '-')
+            return bad("unexpected argument '%s' (see 'lorahil hil --help')", a);
+        if (i + 1 >= argc)
+            return bad("%s needs a value", a);
+        const char *v = argv[++i];
+        if (!strcmp(a, "--port"))
+            port = v;
+        else if (!strcmp(a, "--baud")) {
+            if (parse_int(v, 50, 4000000, &baud))
+                return bad("--baud '%s': expected a number such as 9600 or 115200", v);
+        } else if (!strcmp(a, "--reset")) {
+            if (!strcmp(v, "dtr"))
+                reset = true;
+            else if (!strcmp(v, "none"))
+                reset = false;
+            else
+                return bad("--reset '%s': expected dtr or none", v);
+        } else if (!strcmp(a, "--for")) {
+            if (parse_duration(v, &duration) || duration == 0)
+                return bad("--for '%s': expected a duration such as 90s, 10m, 1h", v);
+        } else if (!strcmp(a, "--silent")) {
+            if (parse_duration(v, &silent))
+                return bad("--silent '%s': expected a duration such as 15s, or 0", v);
+        } else if (!strcmp(a, "--flash"))
+            flash = v;
+        else if (!strcmp(a, "--flash-baud")) {
+            if (parse_int(v, 50, 4000000, &flash_baud))
+                return bad("--flash-baud '%s': expected a number such as 115200", v);
+        } else if (!strcmp(a, "--mcu"))
+            mcu = v;
+        else if (!strcmp(a, "--keys"))
+            keys_path = v;
+        else if (!strcmp(a, "--devaddr"))
+            devaddr = v;
+        else if (!strcmp(a, "--nwkskey"))
+            nwkskey = v;
+        else if (!strcmp(a, "--appskey"))
+            appskey = v;
+        else if (!strcmp(a, "--e2ee-key"))
+            e2ee = v;
+        else if (!strcmp(a, "--events"))
+            events_path = v;
+        else if (!strcmp(a, "--gateway"))
+            gateway = !strcmp(v, "default") ? "udp://127.0.0.1:1700" : v;
+        else if (!strcmp(a, "--sniffer"))
+            sniffer = v;
+        else if (!strcmp(a, "--sniffer-baud")) {
+            if (parse_int(v, 50, 4000000, &sniffer_baud))
+                return bad("--sniffer-baud '%s': expected a number such as 115200", v);
+        } else if (!strcmp(a, "--line-pattern")) {
+            char err[200];
+            if (hil_pattern_check(v, err, sizeof err))
+                return bad("%s", err);
+            if (npatterns == MAX_PATTERNS)
+                return bad("at most %d --line-pattern options", MAX_PATTERNS);
+            patterns[npatterns++] = v;
+        } else
+            return bad("unknown option '%s' (see 'lorahil hil --help')", a);
+    }
+    if (!port)
+        return bad("--port PORT is required (see 'lorahil ports')");
+    if (sniffer && !strcmp(sniffer, port))
+        return bad("--sniffer is the same port as --port");
+
+    checker chk = {0};
+    if (keys_path && read_keys_file(keys_path, &chk.keys))
+        return LH_EXIT_USAGE;
+    if (devaddr) {
+        uint8_t b[4];
+        if (opt_hex("--devaddr", devaddr, b, 4))
+            return LH_EXIT_USAGE;
+        chk.keys.devaddr = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    }
+    if (nwkskey && opt_hex("--nwkskey", nwkskey, chk.keys.nwkskey, LW_KEY_LEN))
+        return LH_EXIT_USAGE;
+    if (appskey && opt_hex("--appskey", appskey, chk.keys.appskey, LW_KEY_LEN))
+        return LH_EXIT_USAGE;
+    if (!keys_path && (devaddr || nwkskey || appskey) && !(devaddr && nwkskey && appskey))
+        return bad("give all of --devaddr, --nwkskey and --appskey (or --keys FILE)");
+    chk.have_keys = keys_path || devaddr;
+    uint8_t e2ee_key[32];
+    if (e2ee) {
+        size_t hl = strlen(e2ee);
+        if (hl != 32 && hl != 64)
+            return bad("--e2ee-key needs 32 or 64 hex digits, got %zu", hl);
+        if (opt_hex("--e2ee-key", e2ee, e2ee_key, hl / 2))
+            return LH_EXIT_USAGE;
+    }
+    if (gateway) {
+        char host[256], err[256];
+        unsigned gport;
+        if (gw_udp_parse_url(gateway, host, sizeof host, &gport, err, sizeof err))
+            return bad("%s", err);
+    }
+
+    if (flash) {
+        FILE *f = fopen(flash, "rb");
+        if (!f)
+            return bad("cannot read firmware '%s': %s", flash, strerror(errno));
+        int c = fgetc(f);
+        fclose(f);
+        if (c != ':')
+            return bad("firmware '%s' is not Intel HEX (it must start with ':'; "
+                       "avr-objcopy -O ihex makes one from an ELF)", flash);
+        fprintf(stderr, "lorahil hil: programming %s with avrdude on %s at %d baud...\n", flash,
+                port, flash_baud);
+        hil_flash_opts fo = {.port = port, .hex_path = flash, .baud = flash_baud, .mcu = mcu};
+        char log[4096], err[512];
+        int rc = hil_flash(&fo, log, sizeof log, err, sizeof err);
+        if (rc == -2)
+            return bad("%s", err);
+        if (rc != 0) {
+            fprintf(stderr, "%s", log);
+            fprintf(stderr, "lorahil hil: %s\n", err);
+            fprintf(stderr, "lorahil hil: is this the board's port, and its bootloader's baud "
+                            "rate (--flash-baud 57600 for old Nano bootloaders)?\n");
+            return LH_EXIT_FAIL;
+        }
+        fprintf(stderr, "lorahil hil: programmed %s\n", flash);
+    }
+
+    output out = {.events_path = events_path, .quiet = quiet};
+    if (events_path) {
+        out.events = fopen(events_path, "w");
+        if (!out.events)
+            return bad("cannot write events file '%s': %s", events_path, strerror(errno));
+    }
+    chk.next = (ev_sink){output_sink, &out};
+    ev_sink sink = {checker_sink, &chk};
+
+    if (chk.have_keys) {
+        char mn[32], ma[32];
+        lw_mask_key(chk.keys.nwkskey, mn, sizeof mn);
+        lw_mask_key(chk.keys.appskey, ma, sizeof ma);
+        fprintf(stderr, "lorahil hil: session DevAddr %08X, NwkSKey %s, AppSKey %s\n",
+                (unsigned)chk.keys.devaddr, mn, ma);
+    } else {
+        fprintf(stderr, "lorahil hil: no session keys: frames are recorded, not checked\n");
+    }
+    if (e2ee)
+        fprintf(stderr, "lorahil hil: --e2ee-key accepted; E2EE lines are recorded but not "
+                        "checked yet\n");
+    fprintf(stderr, "lorahil hil: %s at %d baud 8N1%s\n", port, baud,
+            reset ? ", reset by DTR" : "");
+
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    hil_config cfg = {.port = port, .baud = baud, .reset_dtr = reset,
+                      .sniffer_port = sniffer, .sniffer_baud = sniffer_baud,
+                      .gateway_url = gateway, .duration_ns = duration, .silent_ns = silent,
+                      .patterns = patterns, .npatterns = npatterns, .firmware = flash,
+                      .stop = &stop_flag};
+    hil_result res;
+    char err[512];
+    int rc = hil_run(&cfg, &sink, on_note, NULL, on_ready, &res, err, sizeof err);
+    if (out.events)
+        fclose(out.events);
+    if (rc != 0)
+        return bad("%s", err);
+
+    unsigned frames = res.frames_tx + res.frames_rx + res.rxpk;
+    fprintf(stderr,
+            "lorahil hil: %u lines, %u frames sent, %u heard by the sniffer, %u from gateways; "
+            "checks: %u passed, %u failed; ended: %s\n",
+            res.lines, res.frames_tx, res.frames_rx, res.rxpk, chk.passed, chk.failed,
+            res.end_reason);
+    if (events_path)
+        fprintf(stderr, "lorahil hil: events in %s\n", events_path);
+    int exit_code = LH_EXIT_OK;
+    if (res.wrong_baud && res.end_reason && !strcmp(res.end_reason, "wrong_baud")) {
+        fprintf(stderr, "lorahil hil: %s\n", res.message);
+        exit_code = LH_EXIT_USAGE;
+    }
+    if (res.bad_datagrams && exit_code == LH_EXIT_OK) {
+        fprintf(stderr, "lorahil hil: %u malformed datagram%s or packet%s from gateways "
+                        "(see the warnings above)\n",
+                res.bad_datagrams, res.bad_datagrams == 1 ? "" : "s",
+                res.bad_datagrams == 1 ? "" : "s");
+        exit_code = LH_EXIT_USAGE;
+    }
+    if (res.port_lost || res.silent) {
+        fprintf(stderr, "lorahil hil: %s\n", res.message);
+        exit_code = LH_EXIT_FAIL;
+    }
+    if (chk.failed)
+        exit_code = LH_EXIT_FAIL;
+    if (chk.have_keys && frames == 0 && exit_code == LH_EXIT_OK &&
+        strcmp(res.end_reason, "interrupted")) {
+        fprintf(stderr, "lorahil hil: no frame came: nothing was checked\n");
+        exit_code = LH_EXIT_FAIL;
+    }
+    return exit_code;
+}
