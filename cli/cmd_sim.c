@@ -1,11 +1,589 @@
-/* cmd_sim.c — placeholder until the subcommand lands. */
+/* cmd_sim.c — `lorahil sim`: runs AVR firmware on a simulated board
+ * (sim/sim_host.h), prints what it does as it happens, checks every frame
+ * (check/lw_stream.h), writes the events file, and sums up. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check/lorawan.h"
+#include "check/lw_duty.h"
+#include "check/lw_stream.h"
 #include "cli.h"
+#include "events/events.h"
+#include "sim/sim_board.h"
+#include "sim/sim_host.h"
+
+#define DEFAULT_DURATION_NS (10ull * 60 * 1000000000ull)
+#define DEFAULT_SILENT_NS (5ull * 60 * 1000000000ull)
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: lorahil sim FIRMWARE.elf|.hex [OPTIONS]\n"
+        "\n"
+        "Runs AVR firmware under simavr on a simulated board with an SX1276 LoRa radio,\n"
+        "prints its serial lines and every transmission as it happens, checks each\n"
+        "frame (DevAddr, MIC, FCnt, payload decryption, EU868 duty cycle) and ends with\n"
+        "a summary. Simulated time: slept time costs (almost) nothing.\n"
+        "\n"
+        "Options:\n"
+        "  --board NAME|FILE     board profile (default dragino-shield-v1.4, alias\n"
+        "                        dragino-shield; see targets/boards/README.md)\n"
+        "  --jumper JPn=open     open (or =closed) a board jumper; repeatable\n"
+        "  --mcu NAME            simavr core (default: the board's, atmega328p)\n"
+        "  --freq HZ             CPU clock (default: the board's, 16000000)\n"
+        "  --devaddr HEX --nwkskey HEX --appskey HEX\n"
+        "                        the ABP session to check frames against\n"
+        "  --keys FILE           the same from a file (hex lines or the LMIC sketch's\n"
+        "                        C arrays)\n"
+        "  --for DURATION        simulated run length: 500ms, 90s, 10m, 1h (default 10m)\n"
+        "  --seed N              seed for every random choice (default 1)\n"
+        "  --events FILE.jsonl   write every event as JSON Lines as it happens\n"
+        "  --silent-timeout DUR  fault when the firmware has no SPI or UART activity\n"
+        "                        for this long (default 5m; 0 turns it off)\n"
+        "  --quiet               print only failures, faults and the summary\n"
+        "\n"
+        "A fault (illegal opcode, jump outside flash, stack overflow, watchdog reset,\n"
+        "reset loop, silence, crash) ends the run. Keys are never printed unmasked.\n"
+        "Exit status: 0 every check passed, 1 a check failed or the firmware faulted,\n"
+        "2 bad usage or input.\n");
+}
+
+/* ---- argument helpers ---- */
+
+/* "500ms", "90s", "10m", "1h" -> ns; -1 when malformed */
+static int parse_duration(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    uint64_t mul;
+    if (!strcmp(end, "ms"))
+        mul = 1000000ull;
+    else if (!strcmp(end, "s"))
+        mul = 1000000000ull;
+    else if (!strcmp(end, "m"))
+        mul = 60ull * 1000000000ull;
+    else if (!strcmp(end, "h"))
+        mul = 3600ull * 1000000000ull;
+    else if (!strcmp(end, "") && v == 0)
+        mul = 0;
+    else
+        return -1;
+    if (mul && v > UINT64_MAX / mul)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
+static int parse_hex_bytes(const char *opt, const char *s, uint8_t *out, size_t n)
+{
+    if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+        s += 2;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++)
+        if (!isxdigit((unsigned char)s[i])) {
+            fprintf(stderr, "lorahil sim: %s: '%c' at position %zu is not a hex digit\n", opt,
+                    s[i], i + 1);
+            return -1;
+        }
+    if (len != 2 * n) {
+        fprintf(stderr, "lorahil sim: %s: %zu hex digits, expected %zu\n", opt, len, 2 * n);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char b[3] = {s[2 * i], s[2 * i + 1], 0};
+        out[i] = (uint8_t)strtoul(b, NULL, 16);
+    }
+    return 0;
+}
+
+static char *read_text(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1 || cap > (1u << 20))
+            break;
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    if (!buf) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+/* targets/boards next to the source tree the binary was built in:
+ * build/lorahil and build/<dir>/lorahil both find it */
+static void find_boards_dir(char *out, size_t len)
+{
+    const char *env = getenv("LORAHIL_BOARDS");
+    if (env && *env) {
+        snprintf(out, len, "%s", env);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = 0;
+        for (int up = 0; up < 4; up++) {
+            char cand[PATH_MAX + 64];
+            snprintf(cand, sizeof cand, "%s/targets/boards", exe);
+            if (access(cand, R_OK) == 0) {
+                if (snprintf(out, len, "%s", cand) < (int)len)
+                    return;
+            }
+            slash = strrchr(exe, '/');
+            if (!slash)
+                break;
+            *slash = 0;
+        }
+    }
+    snprintf(out, len, "targets/boards");
+}
+
+/* ---- output ---- */
+
+typedef struct out_ctx {
+    bool quiet;
+    FILE *events;
+    bool events_error;
+    char events_errmsg[200];
+    lws_state *lws;
+    bool have_keys;
+    lw_keys keys;
+    /* verdicts of the current frame, printed as one line */
+    int vframe;
+    char vline[1024];
+    bool vline_ok;
+    size_t vlen;
+} out_ctx;
+
+static void fmt_t(char *b, size_t n, uint64_t t_ns)
+{
+    snprintf(b, n, "%11.6f s", t_ns / 1e9);
+}
+
+static void flush_verdicts(out_ctx *o)
+{
+    if (!o->vlen)
+        return;
+    if (!o->quiet || !o->vline_ok)
+        printf("%15s  %s %s\n", "", o->vline_ok ? "ok  " : "FAIL", o->vline);
+    o->vlen = 0;
+    o->vline[0] = 0;
+}
+
+static void add_verdict(out_ctx *o, const ev_verdict *v)
+{
+    if (o->vlen && v->frame != o->vframe)
+        flush_verdicts(o);
+    if (!o->vlen) {
+        o->vframe = v->frame;
+        o->vline_ok = true;
+    }
+    if (!v->ok)
+        o->vline_ok = false;
+    int k = snprintf(o->vline + o->vlen, sizeof o->vline - o->vlen, "%s%s%s: %s",
+                     o->vlen ? "; " : "", v->ok ? "" : "!", v->check, v->detail ? v->detail : "");
+    if (k > 0)
+        o->vlen = o->vlen + (size_t)k < sizeof o->vline ? o->vlen + (size_t)k : sizeof o->vline - 1;
+}
+
+static void write_event(out_ctx *o, const ev_event *ev)
+{
+    if (o->events && !o->events_error && ev_write_jsonl(o->events, ev) != 0) {
+        o->events_error = true;
+        snprintf(o->events_errmsg, sizeof o->events_errmsg, "%s", strerror(errno));
+    }
+}
+
+static const char *bw_name(uint32_t bw, char *b, size_t n)
+{
+    if (bw % 1000 == 0)
+        snprintf(b, n, "%u", bw / 1000);
+    else
+        snprintf(b, n, "%.1f", bw / 1000.0);
+    return b;
+}
+
+static void print_event(out_ctx *o, const ev_event *ev)
+{
+    char t[32], bw[16];
+    fmt_t(t, sizeof t, ev->t_ns);
+    switch (ev->type) {
+    case EV_SERIAL_LINE:
+        if (!o->quiet)
+            printf("%s  serial   %s\n", t, ev->u.line.text);
+        break;
+    case EV_RADIO_TX: {
+        const ev_radio_tx *x = &ev->u.tx;
+        if (!o->quiet)
+            printf("%s  tx       %.3f MHz SF%dBW%s CR4/%d %d dBm  toa %.1f ms  %zu bytes%s\n", t,
+                   x->freq_hz / 1e6, x->sf, bw_name(x->bw_hz, bw, sizeof bw), x->cr,
+                   x->power_dbm, x->toa_ns / 1e6, x->len, x->iq_inverted ? "  (IQ inverted)" : "");
+        break;
+    }
+    case EV_RADIO_RX_WINDOW: {
+        const ev_radio_rx_window *x = &ev->u.rxw;
+        if (!o->quiet)
+            printf("%s  rx       %.3f MHz SF%dBW%s  open %.3f ms  %s%s\n", t, x->freq_hz / 1e6,
+                   x->sf, bw_name(x->bw_hz, bw, sizeof bw),
+                   (x->close_ns - x->open_ns) / 1e6, x->result ? x->result : "?",
+                   x->payload ? "  (frame received)" : "");
+        break;
+    }
+    case EV_GATEWAY_RX: {
+        const ev_gateway_rx *x = &ev->u.gw;
+        if (!o->quiet)
+            printf("%s  gateway  %s heard %zu bytes  RSSI %.0f dBm  SNR %.2f dB\n", t,
+                   x->gateway ? x->gateway : "?", x->len, x->rssi_dbm, x->snr_db);
+        break;
+    }
+    case EV_FAULT: {
+        const ev_fault *x = &ev->u.fault;
+        printf("%s  FAULT    %s at 0x%04X (%s): %s\n", t, x->kind, (unsigned)x->pc,
+               x->symbol ? x->symbol : "no symbol", x->detail ? x->detail : "");
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Replaces any rendering of a session key in text (contiguous hex, or bytes
+ * separated by spaces, colons, commas, "0x") by its masked form. */
+static void scrub_key(char *s, const uint8_t key[LW_KEY_LEN])
+{
+    static const char d[] = "0123456789abcdef";
+    char masked[LW_MASKED_LEN + 4];
+    lw_mask_key(key, masked, sizeof masked);
+    for (size_t i = 0; s[i]; i++) {
+        size_t p = i;
+        int b;
+        for (b = 0; b < LW_KEY_LEN; b++) {
+            if (b > 0)
+                while (s[p] == ' ' || s[p] == ':' || s[p] == ',' || s[p] == '-' ||
+                       ((s[p] == '0') && (s[p + 1] == 'x' || s[p + 1] == 'X')) ||
+                       s[p] == 'x' || s[p] == 'X')
+                    p += (s[p] == '0') ? 2 : 1;
+            if (tolower((unsigned char)s[p]) != d[key[b] >> 4] ||
+                tolower((unsigned char)s[p + 1]) != d[key[b] & 15])
+                break;
+            p += 2;
+        }
+        if (b == LW_KEY_LEN) {
+            size_t ml = strlen(masked), span = p - i;
+            if (ml <= span) {
+                memcpy(s + i, masked, ml);
+                memmove(s + i + ml, s + p, strlen(s + p) + 1);
+            }
+            i += ml - 1;
+        }
+    }
+}
+
+static void verdict_sink(void *ctx, const ev_event *ev)
+{
+    out_ctx *o = ctx;
+    write_event(o, ev);
+    add_verdict(o, &ev->u.verdict);
+}
+
+static void run_sink(void *ctx, const ev_event *ev)
+{
+    out_ctx *o = ctx;
+    ev_event copy = *ev;
+    char text[1200];
+    if (ev->type == EV_SERIAL_LINE && o->have_keys && ev->u.line.text) {
+        snprintf(text, sizeof text, "%s", ev->u.line.text);
+        scrub_key(text, o->keys.nwkskey);
+        scrub_key(text, o->keys.appskey);
+        copy.u.line.text = text;
+    }
+    flush_verdicts(o);
+    write_event(o, &copy);
+    print_event(o, &copy);
+    ev_sink vs = {verdict_sink, o};
+    lws_feed(o->lws, &copy, &vs);
+    fflush(stdout);
+}
+
+static sim_host *running;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (running)
+        sim_host_stop(running);
+}
 
 int cmd_sim(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "lorahil sim: not built yet\n");
-    return LH_EXIT_USAGE;
+    enum { O_MCU = 256, O_FREQ, O_BOARD, O_JUMPER, O_DEVADDR, O_NWKSKEY, O_APPSKEY, O_KEYS,
+           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP };
+    static const struct option opts[] = {
+        {"mcu", required_argument, 0, O_MCU},       {"freq", required_argument, 0, O_FREQ},
+        {"board", required_argument, 0, O_BOARD},   {"jumper", required_argument, 0, O_JUMPER},
+        {"devaddr", required_argument, 0, O_DEVADDR},
+        {"nwkskey", required_argument, 0, O_NWKSKEY},
+        {"appskey", required_argument, 0, O_APPSKEY},
+        {"keys", required_argument, 0, O_KEYS},     {"for", required_argument, 0, O_FOR},
+        {"seed", required_argument, 0, O_SEED},     {"events", required_argument, 0, O_EVENTS},
+        {"silent-timeout", required_argument, 0, O_SILENT},
+        {"quiet", no_argument, 0, O_QUIET},         {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0}};
+    const char *mcu = NULL, *board_spec = "dragino-shield-v1.4", *keys_file = NULL;
+    const char *events_path = NULL;
+    const char *devaddr_s = NULL, *nwk_s = NULL, *app_s = NULL;
+    const char *jumpers[16];
+    int njumpers = 0;
+    uint32_t freq = 0;
+    uint64_t duration = DEFAULT_DURATION_NS, silent = DEFAULT_SILENT_NS, seed = 1;
+    bool quiet = false;
+    char err[512];
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case O_MCU: mcu = optarg; break;
+        case O_FREQ: {
+            errno = 0;
+            unsigned long f = strtoul(optarg, &end, 10);
+            if (errno || *end || f < 1000 || f > 100000000) {
+                fprintf(stderr, "lorahil sim: --freq '%s' is not a clock in Hz\n", optarg);
+                return LH_EXIT_USAGE;
+            }
+            freq = (uint32_t)f;
+            break;
+        }
+        case O_BOARD: board_spec = optarg; break;
+        case O_JUMPER:
+            if (njumpers == 16) {
+                fprintf(stderr, "lorahil sim: too many --jumper options\n");
+                return LH_EXIT_USAGE;
+            }
+            jumpers[njumpers++] = optarg;
+            break;
+        case O_DEVADDR: devaddr_s = optarg; break;
+        case O_NWKSKEY: nwk_s = optarg; break;
+        case O_APPSKEY: app_s = optarg; break;
+        case O_KEYS: keys_file = optarg; break;
+        case O_FOR:
+            if (parse_duration(optarg, &duration) || duration == 0) {
+                fprintf(stderr, "lorahil sim: --for '%s': expected a duration like 500ms, 90s, "
+                        "10m, 1h\n", optarg);
+                return LH_EXIT_USAGE;
+            }
+            break;
+        case O_SILENT:
+            if (parse_duration(optarg, &silent)) {
+                fprintf(stderr, "lorahil sim: --silent-timeout '%s': expected a duration like "
+                        "30s, 5m (0 = off)\n", optarg);
+                return LH_EXIT_USAGE;
+            }
+            break;
+        case O_SEED:
+            errno = 0;
+            seed = strtoull(optarg, &end, 0);
+            if (errno || *end || !*optarg || *optarg == '-') {
+                fprintf(stderr, "lorahil sim: --seed '%s' is not a number\n", optarg);
+                return LH_EXIT_USAGE;
+            }
+            break;
+        case O_EVENTS: events_path = optarg; break;
+        case O_QUIET: quiet = true; break;
+        case 'h':
+        case O_HELP: usage(stdout); return LH_EXIT_OK;
+        default:
+            if (optopt)
+                fprintf(stderr, "lorahil sim: option needs a value or is unknown: %s\n",
+                        argv[optind - 1]);
+            else
+                fprintf(stderr, "lorahil sim: unknown option %s\n", argv[optind - 1]);
+            fprintf(stderr, "see 'lorahil sim --help'\n");
+            return LH_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, optind >= argc ? "lorahil sim: no firmware given\n"
+                                       : "lorahil sim: one firmware file only\n");
+        fprintf(stderr, "usage: lorahil sim FIRMWARE.elf|.hex [OPTIONS] (see --help)\n");
+        return LH_EXIT_USAGE;
+    }
+    const char *firmware = argv[optind];
+
+    /* session keys */
+    lw_keys keys;
+    bool have_keys = false;
+    memset(&keys, 0, sizeof keys);
+    if (keys_file && (devaddr_s || nwk_s || app_s)) {
+        fprintf(stderr, "lorahil sim: give --keys or --devaddr/--nwkskey/--appskey, not both\n");
+        return LH_EXIT_USAGE;
+    }
+    if (keys_file) {
+        char *text = read_text(keys_file, err, sizeof err);
+        if (!text) {
+            fprintf(stderr, "lorahil sim: %s\n", err);
+            return LH_EXIT_USAGE;
+        }
+        int rc = lw_keys_parse(text, keys_file, &keys, err, sizeof err);
+        memset(text, 0, strlen(text));
+        free(text);
+        if (rc != 0) {
+            fprintf(stderr, "lorahil sim: %s\n", err);
+            return LH_EXIT_USAGE;
+        }
+        have_keys = true;
+    } else if (devaddr_s || nwk_s || app_s) {
+        if (!devaddr_s || !nwk_s || !app_s) {
+            fprintf(stderr, "lorahil sim: --devaddr, --nwkskey and --appskey go together "
+                    "(missing %s)\n", !devaddr_s ? "--devaddr" : !nwk_s ? "--nwkskey" : "--appskey");
+            return LH_EXIT_USAGE;
+        }
+        uint8_t da[4];
+        if (parse_hex_bytes("--devaddr", devaddr_s, da, 4) ||
+            parse_hex_bytes("--nwkskey", nwk_s, keys.nwkskey, LW_KEY_LEN) ||
+            parse_hex_bytes("--appskey", app_s, keys.appskey, LW_KEY_LEN))
+            return LH_EXIT_USAGE;
+        keys.devaddr = (uint32_t)da[0] << 24 | (uint32_t)da[1] << 16 | (uint32_t)da[2] << 8 | da[3];
+        have_keys = true;
+    }
+
+    /* board */
+    char boards_dir[PATH_MAX];
+    find_boards_dir(boards_dir, sizeof boards_dir);
+    sim_board board;
+    if (sim_board_load(&board, board_spec, boards_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "lorahil sim: %s\n", err);
+        return LH_EXIT_USAGE;
+    }
+    for (int i = 0; i < njumpers; i++)
+        if (sim_board_set_jumper(&board, jumpers[i], err, sizeof err) != 0) {
+            fprintf(stderr, "lorahil sim: %s\n", err);
+            return LH_EXIT_USAGE;
+        }
+
+    out_ctx o = {.quiet = quiet, .have_keys = have_keys, .keys = keys, .vframe = -1};
+    lws_config lc = {.keys = have_keys ? &keys : NULL, .source = LWS_FROM_RADIO_TX};
+    o.lws = lws_new(&lc);
+    if (!o.lws) {
+        fprintf(stderr, "lorahil sim: out of memory\n");
+        return LH_EXIT_USAGE;
+    }
+    sim_host_cfg hc = {.firmware = firmware, .board = &board, .mcu = mcu, .freq_hz = freq,
+                       .seed = seed, .duration_ns = duration, .silent_ns = silent,
+                       .keys = have_keys ? &keys : NULL, .sink = {run_sink, &o}};
+    sim_host *h;
+    if (sim_host_new(&h, &hc, err, sizeof err) != 0) {
+        fprintf(stderr, "lorahil sim: %s\n", err);
+        lws_free(o.lws);
+        return LH_EXIT_USAGE;
+    }
+    if (events_path) {
+        o.events = fopen(events_path, "w");
+        if (!o.events) {
+            fprintf(stderr, "lorahil sim: %s: %s\n", events_path, strerror(errno));
+            sim_host_free(h);
+            lws_free(o.lws);
+            return LH_EXIT_USAGE;
+        }
+    }
+    char nwk_m[LW_MASKED_LEN + 4], app_m[LW_MASKED_LEN + 4];
+    if (have_keys) {
+        lw_mask_key(keys.nwkskey, nwk_m, sizeof nwk_m);
+        lw_mask_key(keys.appskey, app_m, sizeof app_m);
+    }
+    printf("lorahil sim: %s on %s (%s @ %.3g MHz), %.0f s simulated, seed %llu",
+           firmware, board.name, mcu ? mcu : board.mcu, (freq ? freq : board.freq_hz) / 1e6,
+           duration / 1e9, (unsigned long long)seed);
+    if (have_keys)
+        printf(", DevAddr %08X NwkSKey %s AppSKey %s", (unsigned)keys.devaddr, nwk_m, app_m);
+    else
+        printf(", no keys: frames are not verified");
+    printf("\n");
+    fflush(stdout);
+
+    running = h;
+    struct sigaction sa = {0}, old_int, old_term;
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sim_host_stats st;
+    sim_host_run(h, &st);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    running = NULL;
+    flush_verdicts(&o);
+
+    lws_totals t;
+    lws_summary(o.lws, &t);
+    printf("summary: %u uplinks, %u verified, %u failed, %u faults", t.frames,
+           have_keys ? t.verified : 0, t.failed, t.faults);
+    if (!have_keys)
+        printf(" (no keys: not verified)");
+    printf("; run ended by %s at %.3f s\n", st.end_reason, st.sim_ns / 1e9);
+    for (int b = 0; b < LW_DUTY_NBANDS; b++) {
+        if (!t.band[b].used)
+            continue;
+        const lw_duty_band_def *d = lw_duty_band(b);
+        printf("  duty cycle %s: %.3f%% of the run (limit %s), %u frames, %.1f ms on air%s\n",
+               d->name, 100 * lws_band_fraction(&t, b), d->duty, t.band[b].frames,
+               t.band[b].airtime_ns / 1e6,
+               t.band[b].violations ? ", TIME-OFF NOT RESPECTED" : "");
+    }
+    if (t.out_of_band)
+        printf("  %u frames outside the EU868 sub-bands\n", t.out_of_band);
+    printf("  speed: %.3f simulated s in %.3f wall s = %.1f simulated s per wall s\n",
+           st.sim_ns / 1e9, st.wall_s, st.wall_s > 0 ? st.sim_ns / 1e9 / st.wall_s : 0.0);
+
+    int rc = (t.verdicts_failed || t.faults || st.faults) ? LH_EXIT_FAIL : LH_EXIT_OK;
+    if (o.events) {
+        if (fclose(o.events) != 0 && !o.events_error) {
+            o.events_error = true;
+            snprintf(o.events_errmsg, sizeof o.events_errmsg, "%s", strerror(errno));
+        }
+        if (o.events_error) {
+            fprintf(stderr, "lorahil sim: %s: write failed: %s\n", events_path,
+                    o.events_errmsg);
+            rc = LH_EXIT_USAGE;
+        }
+    }
+    sim_host_free(h);
+    lws_free(o.lws);
+    memset(&keys, 0, sizeof keys);
+    memset(&o.keys, 0, sizeof o.keys);
+    return rc;
 }
