@@ -12,7 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check/e2ee_stream.h"
 #include "check/lorawan.h"
+#include "check/lw_stream.h"
 #include "cli.h"
 #include "events/events.h"
 #include "hil/gw_udp.h"
@@ -72,8 +74,9 @@ static const char *const help_text =
     "Session (frames are recorded but not checked without keys):\n"
     "  --keys FILE        DevAddr, NwkSKey, AppSKey (as for 'lorahil check')\n"
     "  --devaddr HEX, --nwkskey HEX, --appskey HEX   the same one by one\n"
-    "  --e2ee-key HEX     E2EE key for the ESP8266 E2EE lines (checked once the\n"
-    "                     E2EE checker exists; accepted and masked today)\n"
+    "  --e2ee-key HEX     AES-128 key of the ESP8266 E2EE nodes: their \"IV b64:\" and\n"
+    "                     \"Encrypted data in base64:\" lines are checked as\n"
+    "                     'lorahil check --e2ee-key' does (check/e2ee_stream.h)\n"
     "\n"
     "Output:\n"
     "  --events FILE      write every event as JSON Lines to FILE, flushed per event\n"
@@ -196,82 +199,106 @@ static int read_keys_file(const char *path, lw_keys *k)
 }
 
 /* ---- checks ---------------------------------------------------------------
- * Interim: each frame the board sent, and each frame a capture source heard,
- * goes through lw_verify with the FCnt state of its source (the board's own
- * frames, the sniffer and each gateway see the counter sequence separately).
- * To be replaced by the shared event->verdict module of check/ once it
- * exists, so hil and sim give the same verdicts. */
+ * The verdicts come from check/lw_stream (and check/e2ee_stream), the same
+ * modules `lorahil sim` uses. One stream checks the frames the board itself
+ * printed (radio_tx); each capture source (the sniffer, each gateway EUI)
+ * gets a stream of its own (gateway_rx), since each sees the counter
+ * sequence separately and one frame heard twice is no replay.
+ *
+ * The board does not always say on which frequency and at which data rate
+ * it sent: a radio_tx or gateway_rx with the frequency or the time on air
+ * unknown (0) has no duty-cycle verdict (the rule needs both). */
 
 #define MAX_SOURCES 8
 
 typedef struct checker {
     bool have_keys;
     lw_keys keys;
+    lws_state *board;
     struct {
-        char name[24];
-        lw_fcnt_state st;
-        int frames;
-    } src[MAX_SOURCES];
-    size_t nsrc;
-    unsigned passed, failed;
+        char name[40];
+        lws_state *st;
+    } gw[MAX_SOURCES];
+    size_t ngw;
+    e2ees_state *e2ee;
+    unsigned passed, failed, duty_unchecked;
+    bool drop_duty;             /* the frame being checked has no radio settings */
     ev_sink next;
 } checker;
 
-static int source_slot(checker *c, const char *name)
+static void verdict_sink(void *ctx, const ev_event *ev)
 {
-    for (size_t i = 0; i < c->nsrc; i++)
-        if (!strcmp(c->src[i].name, name))
-            return (int)i;
-    if (c->nsrc == MAX_SOURCES)
-        return -1;
-    snprintf(c->src[c->nsrc].name, sizeof c->src[c->nsrc].name, "%s", name);
-    return (int)c->nsrc++;
+    checker *c = ctx;
+    if (ev->type == EV_VERDICT) {
+        if (c->drop_duty && ev->u.verdict.check && !strcmp(ev->u.verdict.check, "duty_cycle")) {
+            c->duty_unchecked++;
+            return;
+        }
+        if (ev->u.verdict.ok)
+            c->passed++;
+        else
+            c->failed++;
+    }
+    ev_emit(&c->next, ev);
 }
 
-static void check_frame(checker *c, const ev_event *ev, const char *source,
-                        const uint8_t *payload, size_t len)
+static lws_state *gateway_stream(checker *c, const char *name)
 {
-    int slot = source_slot(c, source);
-    if (slot < 0)
-        return;
-    int idx = c->src[slot].frames++;
-    lw_result r;
-    int rc = lw_verify(&c->keys, &c->src[slot].st, payload, len, &r);
-    char detail[320];
-    if (rc == 0)
-        snprintf(detail, sizeof detail, "%s frame %d: DevAddr %08X FCnt %u FPort %d, %zu payload bytes",
-                 source, idx, (unsigned)r.frame.devaddr, (unsigned)r.fcnt, r.frame.fport,
-                 r.plain_len);
-    else
-        snprintf(detail, sizeof detail, "%s frame %d: %s", source, idx, r.detail);
-    ev_event v = {.type = EV_VERDICT, .t_ns = ev->t_ns, .node = ev->node};
-    v.u.verdict.check = "lorawan";
-    v.u.verdict.ok = rc == 0;
-    v.u.verdict.detail = detail;
-    v.u.verdict.frame = idx;
-    if (rc == 0)
-        c->passed++;
-    else
-        c->failed++;
-    ev_emit(&c->next, &v);
+    for (size_t i = 0; i < c->ngw; i++)
+        if (!strcmp(c->gw[i].name, name))
+            return c->gw[i].st;
+    if (c->ngw == MAX_SOURCES)
+        return NULL;
+    lws_config cfg = {.keys = c->have_keys ? &c->keys : NULL, .source = LWS_FROM_GATEWAY_RX};
+    lws_state *st = lws_new(&cfg);
+    if (!st)
+        return NULL;
+    snprintf(c->gw[c->ngw].name, sizeof c->gw[c->ngw].name, "%s", name);
+    c->gw[c->ngw++].st = st;
+    return st;
 }
 
 static void checker_sink(void *ctx, const ev_event *ev)
 {
     checker *c = ctx;
-    ev_emit(&c->next, ev);
-    if (ev->type == EV_VERDICT) {
-        if (!ev->u.verdict.ok)
-            c->failed++;
-        return;
+    ev_sink vs = {verdict_sink, c};
+    /* the event itself first, its verdicts after it */
+    if (ev->type == EV_VERDICT)
+        verdict_sink(c, ev);
+    else
+        ev_emit(&c->next, ev);
+    switch (ev->type) {
+    case EV_RADIO_TX:
+        c->drop_duty = ev->u.tx.freq_hz == 0 || ev->u.tx.toa_ns == 0;
+        lws_feed(c->board, ev, &vs);
+        c->drop_duty = false;
+        break;
+    case EV_GATEWAY_RX: {
+        lws_state *st = gateway_stream(c, ev->u.gw.gateway ? ev->u.gw.gateway : "gateway");
+        c->drop_duty = ev->u.gw.freq_hz == 0 || ev->u.gw.sf == 0 || ev->u.gw.bw_hz == 0;
+        if (st)
+            lws_feed(st, ev, &vs);
+        c->drop_duty = false;
+        break;
     }
-    if (!c->have_keys)
-        return;
-    if (ev->type == EV_RADIO_TX)
-        check_frame(c, ev, "board", ev->u.tx.payload, ev->u.tx.len);
-    else if (ev->type == EV_GATEWAY_RX)
-        check_frame(c, ev, ev->u.gw.gateway ? ev->u.gw.gateway : "gateway", ev->u.gw.payload,
-                    ev->u.gw.len);
+    case EV_SERIAL_LINE:
+    case EV_FAULT:
+        if (c->e2ee)
+            e2ees_feed(c->e2ee, ev, &vs);
+        lws_feed(c->board, ev, NULL);
+        break;
+    default:
+        lws_feed(c->board, ev, NULL);
+        break;
+    }
+}
+
+static void checker_free(checker *c)
+{
+    lws_free(c->board);
+    for (size_t i = 0; i < c->ngw; i++)
+        lws_free(c->gw[i].st);
+    e2ees_free(c->e2ee);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -456,11 +483,13 @@ int cmd_hil(int argc, char **argv)
         return bad("give all of --devaddr, --nwkskey and --appskey (or --keys FILE)");
     chk.have_keys = keys_path || devaddr;
     uint8_t e2ee_key[32];
+    size_t e2ee_len = 0;
     if (e2ee) {
         size_t hl = strlen(e2ee);
-        if (hl != 32 && hl != 64)
-            return bad("--e2ee-key needs 32 or 64 hex digits, got %zu", hl);
-        if (opt_hex("--e2ee-key", e2ee, e2ee_key, hl / 2))
+        if (hl != 32 && hl != 48 && hl != 64)
+            return bad("--e2ee-key needs 32 hex digits (AES-128), got %zu", hl);
+        e2ee_len = hl / 2;
+        if (opt_hex("--e2ee-key", e2ee, e2ee_key, e2ee_len))
             return LH_EXIT_USAGE;
     }
     if (gateway) {
@@ -504,6 +533,24 @@ int cmd_hil(int argc, char **argv)
     }
     chk.next = (ev_sink){output_sink, &out};
     ev_sink sink = {checker_sink, &chk};
+    lws_config lcfg = {.keys = chk.have_keys ? &chk.keys : NULL, .source = LWS_FROM_RADIO_TX};
+    chk.board = lws_new(&lcfg);
+    if (!chk.board) {
+        if (out.events)
+            fclose(out.events);
+        return bad("out of memory");
+    }
+    if (e2ee) {
+        char err[256];
+        e2ees_config ecfg = {.key = e2ee_key, .keylen = e2ee_len};
+        chk.e2ee = e2ees_new(&ecfg, err, sizeof err);
+        if (!chk.e2ee) {
+            checker_free(&chk);
+            if (out.events)
+                fclose(out.events);
+            return bad("--e2ee-key: %s", err);
+        }
+    }
 
     if (chk.have_keys) {
         char mn[32], ma[32];
@@ -514,9 +561,6 @@ int cmd_hil(int argc, char **argv)
     } else {
         fprintf(stderr, "lorahil hil: no session keys: frames are recorded, not checked\n");
     }
-    if (e2ee)
-        fprintf(stderr, "lorahil hil: --e2ee-key accepted; E2EE lines are recorded but not "
-                        "checked yet\n");
     fprintf(stderr, "lorahil hil: %s at %d baud 8N1%s\n", port, baud,
             reset ? ", reset by DTR" : "");
 
@@ -537,6 +581,7 @@ int cmd_hil(int argc, char **argv)
     int rc = hil_run(&cfg, &sink, on_note, NULL, on_ready, &res, err, sizeof err);
     if (out.events)
         fclose(out.events);
+    checker_free(&chk);
     if (rc != 0)
         return bad("%s", err);
 
@@ -546,6 +591,10 @@ int cmd_hil(int argc, char **argv)
             "checks: %u passed, %u failed; ended: %s\n",
             res.lines, res.frames_tx, res.frames_rx, res.rxpk, chk.passed, chk.failed,
             res.end_reason);
+    if (chk.duty_unchecked)
+        fprintf(stderr, "lorahil hil: duty cycle not checked for %u frame%s: the board did not "
+                        "print frequency and data rate (freq= sf= bw=)\n",
+                chk.duty_unchecked, chk.duty_unchecked == 1 ? "" : "s");
     if (events_path)
         fprintf(stderr, "lorahil hil: events in %s\n", events_path);
     int exit_code = LH_EXIT_OK;

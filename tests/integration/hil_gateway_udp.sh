@@ -52,10 +52,14 @@ cat "$T/err"
 [ $rc = 2 ] || fail "exit $rc, expected 2 (malformed datagrams)"
 E="$T/ev.jsonl"
 grep -q "\"type\":\"gateway_rx\",\"t_ns\":[0-9]*,\"node\":0,\"gateway\":\"AA555A0000000101\",\"freq_hz\":868100000,\"sf\":7,\"bw_hz\":125000,\"cr\":5,\"rssi_dbm\":-57.0,\"snr_db\":9.5,\"channel\":0,\"payload_hex\":\"$F0\"" "$E" || fail "first rxpk event"
-grep -q "\"gateway\":\"AA555A0000000101\",\"freq_hz\":868500000,\"sf\":7,\"bw_hz\":125000,\"cr\":5,\"rssi_dbm\":-61.0,\"snr_db\":7.25,\"channel\":2,\"payload_hex\":\"$F1\"" "$E" || fail "second rxpk event"
-grep -q "\"freq_hz\":868300000.*\"snr_db\":-2.5,\"channel\":1,\"payload_hex\":\"$F255\"" "$E" || fail "rxpk after the malformed ones"
+grep -q "\"gateway\":\"AA555A0000000101\",\"freq_hz\":867500000,\"sf\":7,\"bw_hz\":125000,\"cr\":5,\"rssi_dbm\":-61.0,\"snr_db\":7.25,\"channel\":2,\"payload_hex\":\"$F1\"" "$E" || fail "second rxpk event"
+grep -q "\"freq_hz\":869525000.*\"snr_db\":-2.5,\"channel\":1,\"payload_hex\":\"$F255\"" "$E" || fail "rxpk after the malformed ones"
 [ "$(grep -c '"type":"gateway_rx"' "$E")" = 3 ] || fail "expected 3 gateway_rx"
-[ "$(grep -c '"type":"verdict".*"ok":true' "$E")" = 3 ] || fail "expected 3 passing verdicts"
+# check/lw_stream's verdicts: devaddr, mic, fcnt, decrypt, duty_cycle per frame, all passing
+for c in devaddr mic fcnt decrypt duty_cycle; do
+  [ "$(grep -c "\"check\":\"$c\",\"ok\":true" "$E")" = 3 ] || fail "expected 3 passing $c verdicts"
+done
+grep -q '"ok":false' "$E" && fail "a verdict failed"
 tail -n 1 "$E" | grep -q '"reason":"interrupted"' || fail "no run_end interrupted"
 grep -q 'PULL_DATA, answered PULL_ACK' "$T/err" || fail "PULL_DATA not noted"
 grep -q 'status: rxnb=2 rxok=2 rxfw=2 ackr=100.0 dwnb=2 txnb=2' "$T/err" || fail "stat not shown"
