@@ -60,8 +60,9 @@
 #if DR < 0 || DR > 5
 #error "DR must be 0..5 (EU868 SF12BW125..SF7BW125)"
 #endif
-#if TX_INTERVAL_S < 1
-#error "TX_INTERVAL_S must be at least 1"
+#if TX_INTERVAL_S < 1 || TX_INTERVAL_S > 32400
+/* HAL_MS(s * 1000) must fit 32 bits, and times compare by signed difference. */
+#error "TX_INTERVAL_S must be 1..32400 (9 h)"
 #endif
 
 static const uint8_t nwkskey[] = {NWKSKEY_BYTES};
@@ -199,7 +200,7 @@ static bool rx_window(uint8_t which, uint32_t t0, uint32_t freq_hz, uint8_t sf, 
 {
     uint16_t symbols;
     int32_t offset_us;
-    uint32_t t_open, flags_deadline;
+    uint32_t t_open, t_close;
     uint8_t flags;
     bool ok = false;
 
@@ -211,12 +212,18 @@ static bool rx_window(uint8_t which, uint32_t t0, uint32_t freq_hz, uint8_t sf, 
     hal_clear_events(HAL_EV_DIO0 | HAL_EV_DIO1);
     hal_sleep_until(t_open);
     radio_rx_start();
-    /* The radio ends the window itself (RxTimeout, or RxDone after a frame
-     * of at most 255 bytes); the deadline only guards against a dead radio. */
-    flags_deadline = t_open + HAL_US((uint32_t)symbols * lwn_tsym_us(sf) + lwn_toa_us(sf, 255, false))
-                     + HAL_MS(500);
-    hal_wait(HAL_EV_DIO0 | HAL_EV_DIO1, flags_deadline);
+    /* The radio ends the window itself: RxTimeout (DIO1) after `symbols`,
+     * or RxDone (DIO0) after a frame whose preamble it found. DIO1 only
+     * reaches the MCU through jumper JP1 on the Dragino shield, so at the
+     * window's end the flags are read anyway: no flag yet means a frame is
+     * coming in, and then only RxDone (or a dead radio) ends the wait. */
+    t_close = t_open + HAL_US((uint32_t)(symbols + 1) * lwn_tsym_us(sf)) + HAL_MS(2);
+    hal_wait(HAL_EV_DIO0 | HAL_EV_DIO1, t_close);
     flags = radio_irq_flags();
+    if (!(flags & (RADIO_IRQ_RXDONE | RADIO_IRQ_RXTIMEOUT))) {
+        hal_wait(HAL_EV_DIO0 | HAL_EV_DIO1, t_close + HAL_US(lwn_toa_us(sf, 255, false)) + HAL_MS(100));
+        flags = radio_irq_flags();
+    }
 
     pr("rx");
     pr_u32(which);
