@@ -593,7 +593,7 @@ int cmd_hil(int argc, char **argv)
             res.end_reason);
     if (chk.duty_unchecked)
         fprintf(stderr, "lorahil hil: duty cycle not checked for %u frame%s: the board did not "
-                        "print frequency and data rate (freq= sf= bw=)\n",
+                        "print frequency, SF and bandwidth (freq= sf= bw=) with it\n",
                 chk.duty_unchecked, chk.duty_unchecked == 1 ? "" : "s");
     if (events_path)
         fprintf(stderr, "lorahil hil: events in %s\n", events_path);

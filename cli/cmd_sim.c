@@ -18,6 +18,7 @@
 #include "events/events.h"
 #include "sim/sim_board.h"
 #include "sim/sim_host.h"
+#include "sim/sim_pty.h"
 
 #define DEFAULT_DURATION_NS (10ull * 60 * 1000000000ull)
 #define DEFAULT_SILENT_NS (5ull * 60 * 1000000000ull)
@@ -48,6 +49,10 @@ static void usage(FILE *f)
         "  --silent-timeout DUR  fault when the firmware has no SPI or UART activity\n"
         "                        for this long (default 5m; 0 turns it off)\n"
         "  --quiet               print only failures, faults and the summary\n"
+        "  --pty                 also copy the UART to a pseudo-terminal (its path is\n"
+        "                        printed on stderr) for tools made for real boards:\n"
+        "                        lorahil hil --port PATH --reset none. Closed at the end\n"
+        "                        of the run once the reader has taken every byte\n"
         "\n"
         "A fault (illegal opcode, jump outside flash, stack overflow, watchdog reset,\n"
         "reset loop, silence, crash) ends the run. Keys are never printed unmasked.\n"
@@ -350,7 +355,7 @@ static void on_sigint(int sig)
 int cmd_sim(int argc, char **argv)
 {
     enum { O_MCU = 256, O_FREQ, O_BOARD, O_JUMPER, O_DEVADDR, O_NWKSKEY, O_APPSKEY, O_KEYS,
-           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP };
+           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY };
     static const struct option opts[] = {
         {"mcu", required_argument, 0, O_MCU},       {"freq", required_argument, 0, O_FREQ},
         {"board", required_argument, 0, O_BOARD},   {"jumper", required_argument, 0, O_JUMPER},
@@ -361,6 +366,7 @@ int cmd_sim(int argc, char **argv)
         {"seed", required_argument, 0, O_SEED},     {"events", required_argument, 0, O_EVENTS},
         {"silent-timeout", required_argument, 0, O_SILENT},
         {"quiet", no_argument, 0, O_QUIET},         {"help", no_argument, 0, O_HELP},
+        {"pty", no_argument, 0, O_PTY},
         {0, 0, 0, 0}};
     const char *mcu = NULL, *board_spec = "dragino-shield-v1.4", *keys_file = NULL;
     const char *events_path = NULL;
@@ -369,7 +375,7 @@ int cmd_sim(int argc, char **argv)
     int njumpers = 0;
     uint32_t freq = 0;
     uint64_t duration = DEFAULT_DURATION_NS, silent = DEFAULT_SILENT_NS, seed = 1;
-    bool quiet = false;
+    bool quiet = false, pty = false;
     char err[512];
 
     optind = 1;
@@ -425,6 +431,7 @@ int cmd_sim(int argc, char **argv)
             break;
         case O_EVENTS: events_path = optarg; break;
         case O_QUIET: quiet = true; break;
+        case O_PTY: pty = true; break;
         case 'h':
         case O_HELP: usage(stdout); return LH_EXIT_OK;
         default:
@@ -536,6 +543,21 @@ int cmd_sim(int argc, char **argv)
     printf("\n");
     fflush(stdout);
 
+    sim_pty spty = {.master = -1, .slave = -1};
+    if (pty) {
+        if (sim_pty_open(&spty, sim_host_avr(h), '0', err, sizeof err) != 0) {
+            fprintf(stderr, "lorahil sim: --pty: %s\n", err);
+            if (o.events)
+                fclose(o.events);
+            sim_host_free(h);
+            lws_free(o.lws);
+            return LH_EXIT_USAGE;
+        }
+        fprintf(stderr, "lorahil sim: UART0 on %s (lorahil hil --port %s --reset none)\n",
+                spty.path, spty.path);
+        fflush(stderr);
+    }
+
     running = h;
     struct sigaction sa = {0}, old_int, old_term;
     sa.sa_handler = on_sigint;
@@ -547,6 +569,13 @@ int cmd_sim(int argc, char **argv)
     sigaction(SIGTERM, &old_term, NULL);
     running = NULL;
     flush_verdicts(&o);
+    if (pty) {
+        if (spty.stalled)
+            fprintf(stderr, "lorahil sim: --pty: %s\n", spty.err);
+        if (!sim_pty_close(&spty, 10000))
+            fprintf(stderr, "lorahil sim: --pty: the reader of %s did not take everything "
+                            "within 10 s\n", spty.path);
+    }
 
     lws_totals t;
     lws_summary(o.lws, &t);

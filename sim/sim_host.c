@@ -236,6 +236,11 @@ fail:
     return -1;
 }
 
+struct avr_t *sim_host_avr(sim_host *h)
+{
+    return h->avr;
+}
+
 void sim_host_stop(sim_host *h)
 {
     h->stop = 1;

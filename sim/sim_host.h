@@ -61,6 +61,9 @@ void sim_host_stop(sim_host *h);
 
 void sim_host_free(sim_host *h);
 
+/* The simulated AVR, for parts the CLI attaches (sim_pty). Owned by h. */
+struct avr_t *sim_host_avr(sim_host *h);
+
 /* Names of the MCUs simavr knows, space separated, into buf. */
 void sim_host_mcu_names(char *buf, size_t len);
 
