@@ -38,6 +38,8 @@ line frame: $F1
 drain
 raw 00 FF 80 1B
 line garbage above
+noise 300
+line
 line frame: $F255
 long 3000 A
 line frame: $F256
@@ -71,6 +73,7 @@ A1024=$(printf '%01024d' 0 | tr 0 A)
 grep -q "\"text\":\"$A1024\"" "$E" || fail "long line not truncated to 1024"
 grep -q 'longer than 1024 bytes' "$T/err1" || fail "no truncation message"
 grep -q 'lost' "$T/err1" || fail "no port lost message"
+grep -q 'a burst of non-text bytes after' "$T/err1" || fail "no warning for a noise burst"
 # every line of the file is one JSON object
 [ "$(grep -vc '^{.*}$' "$E")" = 0 ] || fail "a line of the events file is not an object"
 

@@ -49,4 +49,9 @@ verdicts "$T/sim.jsonl" >"$T/sim.verdicts"; verdicts "$T/hil.jsonl" >"$T/hil.ver
 cmp -s "$T/sim.lines" "$T/hil.lines" || { diff "$T/sim.lines" "$T/hil.lines" | head; fail "serial lines differ"; }
 cmp -s "$T/sim.frames" "$T/hil.frames" || { diff "$T/sim.frames" "$T/hil.frames"; fail "frames differ"; }
 cmp -s "$T/sim.verdicts" "$T/hil.verdicts" || { diff "$T/sim.verdicts" "$T/hil.verdicts"; fail "verdicts differ"; }
+# the hil events feed the same report writers (the lost port is a fault there too)
+"$LORAHIL" report "$T/hil.jsonl" --out "$T/report" >"$T/report.out" 2>&1
+rc=$?
+[ $rc = 1 ] || { cat "$T/report.out"; fail "report: exit $rc, expected 1 (the port_lost fault)"; }
+[ -s "$T/report/junit.xml" ] && [ -s "$T/report/report.html" ] || fail "report files missing"
 echo "ok: $(wc -l <"$T/sim.frames") frames, $(wc -l <"$T/sim.verdicts") verdicts, $(wc -l <"$T/sim.lines") lines agree"
