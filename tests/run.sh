@@ -34,7 +34,10 @@ for f in "$BUILD"/fuzz/fuzz_*; do
   [ -x "$f" ] || continue
   n=$(basename "$f")
   seeds="tests/fuzz/seeds/$n"; [ -d "$seeds" ] || seeds=""
-  "$f" -max_total_time="$SMOKE" $seeds >"$LOGDIR/$n.log" 2>&1; rc=$?
+  # new inputs go to the first corpus directory: a scratch one, never the
+  # committed seeds
+  corpus="$BUILD/fuzz/smoke-corpus-$n"; mkdir -p "$corpus"
+  "$f" -max_total_time="$SMOKE" "$corpus" $seeds >"$LOGDIR/$n.log" 2>&1; rc=$?
   record "$n-smoke" $rc
 done
 [ -n "$failed" ] && echo "failed:$failed"
