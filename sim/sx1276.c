@@ -324,8 +324,16 @@ static bool latch(sx1276 *r, const char *what)
         return false;
     }
     if (crcode < 1 || crcode > 4) {
-        fault(r, "RegModemConfig1: reserved coding rate code %u at %s", crcode, what);
-        return false;
+        /* In explicit header mode a receiver takes the coding rate from each
+         * frame's header (4.1.1.6), so RegModemConfig1's CR is unused in RX.
+         * IBM LMIC 1.5 (radio.c rxlora(RXMODE_RSSI)) writes 0x0A, its SX1272
+         * value (CR code 5 on the SX1276), before RXCONTINUOUS to read
+         * RegRssiWideband noise, and runs so on SX1276 boards (Dragino). */
+        if (s.implicit || strncmp(what, "RX", 2) != 0) {
+            fault(r, "RegModemConfig1: reserved coding rate code %u at %s", crcode, what);
+            return false;
+        }
+        s.cr = 0;   /* each frame's header gives it */
     }
     if (s.sf < 6 || s.sf > 12) {
         fault(r, "RegModemConfig2: reserved spreading factor %d at %s", s.sf, what);
@@ -794,6 +802,14 @@ static void write_reg(sx1276 *r, uint8_t a, uint8_t v)
         return;
     }
     if (a >= 0x40) {
+        if (a == 0x5A) {
+            /* 0x5A is RegPaDac on the SX1272; IBM LMIC 1.5 uses that address
+             * for the SX1276 too (radio.c: "#define RegPaDac 0x5A // common";
+             * configPower: RegPaDac |= 0x04) and works on SX1276 boards, so
+             * the write has no visible effect there: stored, nothing more. */
+            r->common[a] = v;
+            return;
+        }
         if (!common_documented(a)) {
             fault(r, "write 0x%02X to internal test register 0x%02X (not modelled)", v, a);
             r->common[a] = v;
