@@ -327,8 +327,13 @@ static void output_sink(void *ctx, const ev_event *ev)
     double t = (double)ev->t_ns / 1e9;
     switch (ev->type) {
     case EV_SERIAL_LINE:
-        if (!o->quiet)
-            printf("[%9.3f] %s| %s\n", t, ev->node ? "sniffer " : "", ev->u.line.text);
+        /* the events file has the whole line; the terminal a readable part */
+        if (!o->quiet) {
+            size_t len = strlen(ev->u.line.text);
+            printf("[%9.3f] %s| %.*s%s\n", t, ev->node ? "sniffer " : "",
+                   len > 200 ? 200 : (int)len, ev->u.line.text,
+                   len > 200 ? "... (shortened here)" : "");
+        }
         break;
     case EV_RADIO_TX:
         printf("[%9.3f] frame sent, %zu bytes: ", t, ev->u.tx.len);

@@ -49,7 +49,9 @@ static void count_noise(hil_lines *l, uint8_t c)
 
 void hil_lines_push(hil_lines *l, const uint8_t *buf, size_t n, hil_line_fn fn, void *ctx)
 {
-    static const char hex[] = "0123456789ABCDEF";
+    /* lower case, as sim/sim_uart.c writes them: the same bytes give the
+     * same serial_line text from both runners */
+    static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
         uint8_t c = buf[i];
         count_noise(l, c);

@@ -3,7 +3,8 @@
  *
  * Splitting: a line ends at "\n", "\r" or "\r\n" (Arduino's println sends
  * "\r\n"). Bytes other than printable ASCII and TAB are kept as the four
- * characters "\xNN", so garbage stays visible and the text is valid JSON.
+ * characters "\xnn" (lower-case hex, as the simulator writes them), so
+ * garbage stays visible and the text is valid JSON.
  * A line longer than HIL_LINE_MAX bytes is cut there and handed on at once,
  * marked truncated; the rest, up to the next line end, is dropped.
  *
@@ -44,7 +45,7 @@ typedef struct hil_line {
     const char *text;           /* sanitised, NUL-terminated; borrowed */
     size_t raw_len;             /* bytes of the line as received (<= HIL_LINE_MAX) */
     bool truncated;             /* the line was longer than HIL_LINE_MAX */
-    size_t nontext;             /* bytes shown as \xNN */
+    size_t nontext;             /* bytes shown as \xnn */
 } hil_line;
 
 typedef void (*hil_line_fn)(void *ctx, const hil_line *line);

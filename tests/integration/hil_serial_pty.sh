@@ -68,7 +68,7 @@ done
 grep -q '"check":"duty_cycle"' "$E" && fail "duty cycle checked without radio settings"
 [ "$(grep -c '"ok":false' "$E")" = 1 ] || fail "expected one failing verdict (frame_line)"
 grep -q '"check":"frame_line","ok":false' "$E" || fail "malformed frame line not reported"
-grep -q '"text":"\\\\x00\\\\xFF\\\\x80\\\\x1Bgarbage above"' "$E" || fail "garbage not kept escaped"
+grep -q '"text":"\\\\x00\\\\xff\\\\x80\\\\x1bgarbage above"' "$E" || fail "garbage not kept escaped"
 A1024=$(printf '%01024d' 0 | tr 0 A)
 grep -q "\"text\":\"$A1024\"" "$E" || fail "long line not truncated to 1024"
 grep -q 'longer than 1024 bytes' "$T/err1" || fail "no truncation message"

@@ -69,7 +69,7 @@ static void garbage_escaped(void **state)
     const uint8_t b[] = {0x00, 'o', 'k', 0xFF, '\t', 0x80, 0x1B, '\n'};
     hil_lines_push(&l, b, sizeof b, collect, &c);
     assert_int_equal(c.n, 1);
-    assert_string_equal(c.text[0], "\\x00ok\\xFF\t\\x80\\x1B");
+    assert_string_equal(c.text[0], "\\x00ok\\xff\t\\x80\\x1b");
     assert_int_equal(c.nontext[0], 4);
     assert_false(c.truncated[0]);
 }
