@@ -15,5 +15,6 @@ int cmd_check_e2ee(int argc, char **argv); /* `lorahil check --e2ee-key ...` (cl
 int cmd_sim(int argc, char **argv);
 int cmd_hil(int argc, char **argv);   /* `lorahil hil` (cli/cmd_hil.c) */
 int cmd_ports(int argc, char **argv); /* `lorahil ports` (cli/cmd_ports.c) */
+int cmd_report(int argc, char **argv); /* `lorahil report`, `lorahil report diff` (cli/cmd_report.c) */
 
 #endif

@@ -13,6 +13,7 @@ static const struct {
     {"sim", cmd_sim, "run AVR firmware under simavr with an emulated SX1276 and check every frame"},
     {"hil", cmd_hil, "run firmware on a real board over its serial port and check every frame"},
     {"ports", cmd_ports, "list serial ports and guess the board on each"},
+    {"report", cmd_report, "write JUnit, HTML, Markdown, pcap and metrics reports; diff two of them"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
