@@ -29,6 +29,8 @@ void sim_watch_logger(avr_t *avr, const int level, const char *fmt, va_list ap)
     sim_watch *w = avr->custom.data;
     char msg[sizeof w->last_log];
     vsnprintf(msg, sizeof msg, fmt, ap);
+    if (!strncmp(msg, "avr_sadly_crashed", 17))
+        return;     /* keep the message that says why */
     /* drop simavr's colour escapes and the trailing newline */
     size_t o = 0;
     for (size_t i = 0; msg[i] && o + 1 < sizeof w->last_log; i++) {
