@@ -88,6 +88,24 @@ static void on_spi(struct avr_irq_t *irq, uint32_t value, void *param)
     sim_rlink_rearm(rl);
 }
 
+/* The radio drives its DIO lines push-pull, so the AVR pin follows the DIO
+ * whatever the firmware does with its pull-up. simavr 1.6 would otherwise
+ * re-drive an input pin from PORTx on every PORT/DDR write (a pull-up reads
+ * 1 over a DIO at 0); its "external" pull value is the hook it gives parts
+ * that drive a pin from outside (avr_ioport.c: avr_ioport_update_irqs). */
+static void drive_dio(sim_rlink *rl, int d, bool level)
+{
+    rl->dio_level[d] = level;
+    if (!rl->dio_irq[d])
+        return;
+    avr_ioport_t *p = rl->dio_port[d];
+    if (level)
+        p->external.pull_value |= rl->dio_mask[d];
+    else
+        p->external.pull_value &= (uint8_t)~rl->dio_mask[d];
+    avr_raise_irq(rl->dio_irq[d], level);
+}
+
 static avr_ioport_t *find_port(avr_t *avr, char name)
 {
     for (avr_io_t *io = avr->io_port; io; io = io->next)
@@ -149,8 +167,10 @@ int sim_rlink_attach(sim_rlink *rl, avr_t *avr, const sim_board *board, sx1276 *
             return -1;
         }
         rl->dio_irq[d] = p->io.irq + IOPORT_IRQ_PIN0 + pin.bit;
-        rl->dio_level[d] = sx1276_dio(radio, d);
-        avr_raise_irq(rl->dio_irq[d], rl->dio_level[d]);
+        rl->dio_port[d] = p;
+        rl->dio_mask[d] = (uint8_t)(1u << pin.bit);
+        p->external.pull_mask |= rl->dio_mask[d];
+        drive_dio(rl, d, sx1276_dio(radio, d));
     }
     avr_irq_register_notify(spi_out, on_spi, rl);
     /* tell the radio where its lines start (it powers up with NSS high and
@@ -167,9 +187,7 @@ void sim_rlink_dio(sim_rlink *rl, int dio, bool level)
 {
     if (dio < 0 || dio >= SIM_BOARD_NDIO)
         return;
-    rl->dio_level[dio] = level;
-    if (rl->dio_irq[dio])
-        avr_raise_irq(rl->dio_irq[dio], level);
+    drive_dio(rl, dio, level);
 }
 
 void sim_rlink_offer(sim_rlink *rl, const sx1276_air_frame *f)

@@ -39,6 +39,8 @@ struct sim_rlink {
     avr_irq_t *spi_in;          /* MISO into simavr's SPI */
     sim_rlink_line nss, rst;
     avr_irq_t *dio_irq[SIM_BOARD_NDIO];   /* NULL: not connected */
+    avr_ioport_t *dio_port[SIM_BOARD_NDIO];
+    uint8_t dio_mask[SIM_BOARD_NDIO];
     bool dio_level[SIM_BOARD_NDIO];
     uint64_t armed_cycle;       /* model timer, 0 when none */
     uint64_t spi_bytes;         /* bytes exchanged with the radio */
