@@ -149,7 +149,7 @@ static void compare(json_t *oldj, json_t *newj, const char *label, const rpt_dif
         if (a && b) {
             if (is_us) {
                 snprintf(change, sizeof change, "%+.3f us", (y - x) / 1e3);
-                if (lim >= 0 && (y - x) / 1e3 > lim)
+                if (lim >= 0 && (y - x) / 1e3 > lim + 1e-9)
                     snprintf(status, sizeof status, "**REGRESSION** (limit +%g us)", lim);
             } else {
                 double pct = x != 0 ? (y - x) / fabs(x) * 100 : (y > 0 ? INFINITY : -INFINITY);
@@ -157,7 +157,7 @@ static void compare(json_t *oldj, json_t *newj, const char *label, const rpt_dif
                     snprintf(change, sizeof change, "%+.2f %%", pct);
                 else
                     snprintf(change, sizeof change, "new");
-                if (lim >= 0 && pct > lim)
+                if (lim >= 0 && pct > lim + 1e-9)
                     snprintf(status, sizeof status, "**REGRESSION** (limit +%g %%)", lim);
             }
         } else {
