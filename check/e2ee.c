@@ -584,15 +584,11 @@ char *e2ee_verdict_line(const e2ee_verdict *v, char *out, size_t outlen)
     out[0] = 0;
     size_t o = 0;
     if (v->ok) {
-        if (v->has_seqn)
-            o += (size_t)snprintf(out, outlen, "ok: SEQN %lld%s, %zu-character message, all %d rules passed",
-                                  v->seqn, v->boot ? " (reset announced)" : "", v->pt_len, E2EE__NRULES);
-        else
-            snprintf(out, outlen, "ok");
+        snprintf(out, outlen, "SEQN %lld%s, %zu-character message, all %d rules passed", v->seqn,
+                 v->boot ? " (reset announced)" : "", v->pt_len, E2EE__NRULES);
         return out;
     }
-    o += (size_t)snprintf(out, outlen, "FAIL");
-    const char *sep = " ";
+    const char *sep = "";
     for (int i = 0; i < E2EE__NRULES && o < outlen; i++) {
         if (!v->rule[i].checked || v->rule[i].ok)
             continue;

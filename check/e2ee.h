@@ -97,8 +97,9 @@ void e2ee_note_reboot(e2ee_checker *c, int device);
  * SEQN per device). Returns true when the frame passed. */
 bool e2ee_check(e2ee_checker *c, const e2ee_frame *f, e2ee_verdict *v);
 
-/* One line for a verdict: "ok: SEQN 5, ..." or "FAIL iv: ...; seqn: ...".
- * Returns out. */
+/* One line for a verdict, without an ok/FAIL word (the caller has v->ok):
+ * "SEQN 5, 44-character message, all 8 rules passed", or the failed rules
+ * "iv: ... | seqn: ...". Returns out. */
 char *e2ee_verdict_line(const e2ee_verdict *v, char *out, size_t outlen);
 
 /* Masks a key for display like lw_mask_key: first two and last two bytes,

@@ -177,7 +177,7 @@ void e2ees_line(e2ees_state *s, int node, uint64_t t_ns, const char *text, const
     if ((val = match_value(&s->re[E2EES_IV], text))) {
         if (p->iv) {
             s->t.orphan_ivs++;
-            emit(out, node, t_ns, false, "FAIL frame: an IV line with no ciphertext line after it", -1);
+            emit(out, node, t_ns, false, "frame: an IV line with no ciphertext line after it", -1);
         }
         free(p->iv);
         p->iv = val;

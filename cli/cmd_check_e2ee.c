@@ -172,9 +172,10 @@ static void on_verdict(void *ctx, const ev_event *ev)
     else
         fprintf(o->mem, "line %zu ", o->line);
     if (ev->u.verdict.frame >= 0)
-        fprintf(o->mem, "frame %d: %s\n", ev->u.verdict.frame, ev->u.verdict.detail);
+        fprintf(o->mem, "frame %d: %s%s\n", ev->u.verdict.frame, ev->u.verdict.ok ? "ok: " : "FAIL ",
+                ev->u.verdict.detail);
     else
-        fprintf(o->mem, "%s\n", ev->u.verdict.detail);
+        fprintf(o->mem, "%s%s\n", ev->u.verdict.ok ? "ok: " : "FAIL ", ev->u.verdict.detail);
     const e2ee_verdict *v = e2ees_last(o->st);
     if (o->verbose && ev->u.verdict.frame >= 0 && v && v->frame == ev->u.verdict.frame)
         for (int r = 0; r < E2EE__NRULES; r++)
