@@ -10,6 +10,7 @@
 #include <sim_avr.h>
 #include <avr_eeprom.h>
 
+#include "sim_adc_noise.h"
 #include "sim_air.h"
 #include "sim_clock.h"
 #include "sim_extint.h"
@@ -44,6 +45,7 @@ struct sim_host {
     sim_ns *ns;
     sim_watch watch;
     sim_extint extint;
+    sim_adc_noise adc;          /* seeded analog inputs (ADC entropy for firmware) */
     volatile sig_atomic_t stop;
     unsigned faults;
     char *radio_faults[MAX_RADIO_FAULTS];   /* reported once each */
@@ -199,6 +201,7 @@ int sim_host_new(sim_host **out, const sim_host_cfg *cfg, char *err, size_t errl
     sim_watch_attach(&h->watch, avr, &h->fw,
                      cfg->silent_ns ? sim_ns_to_cycles(cfg->silent_ns, hz) : 0);
     sim_extint_attach(&h->extint, avr);
+    sim_adc_noise_attach(&h->adc, avr, cfg->seed); /* -1: no ADC on this core, nothing to feed */
     if (sim_spiclk_attach(&h->spi, avr, err, errlen) != 0 ||
         sim_uart_attach(&h->uart, avr, '0', on_line, h, err, errlen) != 0)
         goto fail;
@@ -216,7 +219,7 @@ int sim_host_new(sim_host **out, const sim_host_cfg *cfg, char *err, size_t errl
     h->rlink_ready = true;
 
     sim_sched_init(&h->sched, avr);
-    if (cfg->keys && !(h->ns = sim_ns_new(cfg->keys))) {
+    if (cfg->keys && !(h->ns = sim_ns_new(cfg->keys, cfg->downlinks, cfg->ndownlinks))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
