@@ -13,11 +13,13 @@
 
 #include "check/lorawan.h"
 #include "check/lw_duty.h"
+#include "check/e2ee_stream.h"
 #include "check/lw_stream.h"
 #include "cli.h"
 #include "events/events.h"
 #include "sim/sim_board.h"
 #include "sim/sim_host.h"
+#include "sim/sim_netserver.h"
 #include "sim/sim_pty.h"
 
 #define DEFAULT_DURATION_NS (10ull * 60 * 1000000000ull)
@@ -43,12 +45,19 @@ static void usage(FILE *f)
         "                        the ABP session to check frames against\n"
         "  --keys FILE           the same from a file (hex lines or the LMIC sketch's\n"
         "                        C arrays)\n"
+        "  --downlink PORT:HEX   have the simulated network server send this\n"
+        "                        application payload in RX1 after the next verified\n"
+        "                        uplink; repeatable, sent in order (needs keys)\n"
         "  --for DURATION        simulated run length: 500ms, 90s, 10m, 1h (default 10m)\n"
         "  --seed N              seed for every random choice (default 1)\n"
         "  --events FILE.jsonl   write every event as JSON Lines as it happens\n"
         "  --silent-timeout DUR  fault when the firmware has no SPI or UART activity\n"
         "                        for this long (default 5m; 0 turns it off)\n"
         "  --quiet               print only failures, faults and the summary\n"
+        "  --e2ee-key HEX        AES-128 key (32 hex digits) of an E2EE node: every frame its\n"
+        "                        serial lines carry (IV b64 / Message in B64 / Encrypted\n"
+        "                        data in base64) is checked as by lorahil check --e2ee-key\n"
+        "                        (check/e2ee.h): one e2ee verdict per frame\n"
         "  --pty                 also copy the UART to a pseudo-terminal (its path is\n"
         "                        printed on stderr) for tools made for real boards:\n"
         "                        lorahil hil --port PATH --reset none. Closed at the end\n"
@@ -111,6 +120,29 @@ static int parse_hex_bytes(const char *opt, const char *s, uint8_t *out, size_t 
         out[i] = (uint8_t)strtoul(b, NULL, 16);
     }
     return 0;
+}
+
+/* "PORT:HEX", e.g. "1:CAFE": an application downlink (FPort 1..223) */
+static int parse_downlink(const char *s, sim_ns_downlink *d)
+{
+    char *end;
+    errno = 0;
+    long port = strtol(s, &end, 10);
+    if (end == s || *end != ':' || errno || port < 1 || port > 223) {
+        fprintf(stderr, "lorahil sim: --downlink '%s': expected FPORT:HEX with FPort 1..223, "
+                "e.g. 1:CAFE\n", s);
+        return -1;
+    }
+    const char *hex = end + 1;
+    size_t n = strlen(hex);
+    if (n % 2 || n / 2 > SIM_NS_MAX_PAYLOAD) {
+        fprintf(stderr, "lorahil sim: --downlink '%s': payload must be whole bytes, at most %d\n",
+                s, SIM_NS_MAX_PAYLOAD);
+        return -1;
+    }
+    d->fport = (int)port;
+    d->len = n / 2;
+    return d->len ? parse_hex_bytes("--downlink", hex, d->payload, d->len) : 0;
 }
 
 static char *read_text(const char *path, char *err, size_t errlen)
@@ -184,6 +216,8 @@ typedef struct out_ctx {
     bool events_error;
     char events_errmsg[200];
     lws_state *lws;
+    e2ees_state *e2ee;          /* NULL without --e2ee-key */
+    uint8_t e2ee_key[16];
     bool have_keys;
     lw_keys keys;
     /* verdicts of the current frame, printed as one line */
@@ -329,10 +363,14 @@ static void run_sink(void *ctx, const ev_event *ev)
     out_ctx *o = ctx;
     ev_event copy = *ev;
     char text[1200];
-    if (ev->type == EV_SERIAL_LINE && o->have_keys && ev->u.line.text) {
+    if (ev->type == EV_SERIAL_LINE && (o->have_keys || o->e2ee) && ev->u.line.text) {
         snprintf(text, sizeof text, "%s", ev->u.line.text);
-        scrub_key(text, o->keys.nwkskey);
-        scrub_key(text, o->keys.appskey);
+        if (o->have_keys) {
+            scrub_key(text, o->keys.nwkskey);
+            scrub_key(text, o->keys.appskey);
+        }
+        if (o->e2ee)
+            scrub_key(text, o->e2ee_key);
         copy.u.line.text = text;
     }
     flush_verdicts(o);
@@ -340,6 +378,8 @@ static void run_sink(void *ctx, const ev_event *ev)
     print_event(o, &copy);
     ev_sink vs = {verdict_sink, o};
     lws_feed(o->lws, &copy, &vs);
+    if (o->e2ee)
+        e2ees_feed(o->e2ee, &copy, &vs);
     fflush(stdout);
 }
 
@@ -355,7 +395,7 @@ static void on_sigint(int sig)
 int cmd_sim(int argc, char **argv)
 {
     enum { O_MCU = 256, O_FREQ, O_BOARD, O_JUMPER, O_DEVADDR, O_NWKSKEY, O_APPSKEY, O_KEYS,
-           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY };
+           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY, O_E2EE };
     static const struct option opts[] = {
         {"mcu", required_argument, 0, O_MCU},       {"freq", required_argument, 0, O_FREQ},
         {"board", required_argument, 0, O_BOARD},   {"jumper", required_argument, 0, O_JUMPER},
@@ -363,13 +403,16 @@ int cmd_sim(int argc, char **argv)
         {"nwkskey", required_argument, 0, O_NWKSKEY},
         {"appskey", required_argument, 0, O_APPSKEY},
         {"keys", required_argument, 0, O_KEYS},     {"for", required_argument, 0, O_FOR},
+        {"downlink", required_argument, 0, O_DOWNLINK},
         {"seed", required_argument, 0, O_SEED},     {"events", required_argument, 0, O_EVENTS},
         {"silent-timeout", required_argument, 0, O_SILENT},
         {"quiet", no_argument, 0, O_QUIET},         {"help", no_argument, 0, O_HELP},
         {"pty", no_argument, 0, O_PTY},
+        {"e2ee-key", required_argument, 0, O_E2EE},
         {0, 0, 0, 0}};
     const char *mcu = NULL, *board_spec = "dragino-shield-v1.4", *keys_file = NULL;
     const char *events_path = NULL;
+    const char *e2ee_s = NULL;
     const char *devaddr_s = NULL, *nwk_s = NULL, *app_s = NULL;
     const char *jumpers[16];
     int njumpers = 0;
@@ -407,6 +450,15 @@ int cmd_sim(int argc, char **argv)
         case O_NWKSKEY: nwk_s = optarg; break;
         case O_APPSKEY: app_s = optarg; break;
         case O_KEYS: keys_file = optarg; break;
+        case O_DOWNLINK:
+            if (ndowns == SIM_NS_MAX_QUEUE) {
+                fprintf(stderr, "lorahil sim: at most %d --downlink options\n", SIM_NS_MAX_QUEUE);
+                return LH_EXIT_USAGE;
+            }
+            if (parse_downlink(optarg, &downs[ndowns]))
+                return LH_EXIT_USAGE;
+            ndowns++;
+            break;
         case O_FOR:
             if (parse_duration(optarg, &duration) || duration == 0) {
                 fprintf(stderr, "lorahil sim: --for '%s': expected a duration like 500ms, 90s, "
@@ -432,6 +484,7 @@ int cmd_sim(int argc, char **argv)
         case O_EVENTS: events_path = optarg; break;
         case O_QUIET: quiet = true; break;
         case O_PTY: pty = true; break;
+        case O_E2EE: e2ee_s = optarg; break;
         case 'h':
         case O_HELP: usage(stdout); return LH_EXIT_OK;
         default:
@@ -489,6 +542,12 @@ int cmd_sim(int argc, char **argv)
         have_keys = true;
     }
 
+    if (ndowns && !have_keys) {
+        fprintf(stderr, "lorahil sim: --downlink needs the session keys (--keys or "
+                "--devaddr/--nwkskey/--appskey)\n");
+        return LH_EXIT_USAGE;
+    }
+
     /* board */
     char boards_dir[PATH_MAX];
     find_boards_dir(boards_dir, sizeof boards_dir);
@@ -510,13 +569,27 @@ int cmd_sim(int argc, char **argv)
         fprintf(stderr, "lorahil sim: out of memory\n");
         return LH_EXIT_USAGE;
     }
+    if (e2ee_s) {
+        e2ees_config ec = {.key = o.e2ee_key, .keylen = sizeof o.e2ee_key};
+        if (parse_hex_bytes("--e2ee-key", e2ee_s, o.e2ee_key, sizeof o.e2ee_key)) {
+            lws_free(o.lws);
+            return LH_EXIT_USAGE;
+        }
+        if (!(o.e2ee = e2ees_new(&ec, err, sizeof err))) {
+            fprintf(stderr, "lorahil sim: --e2ee-key: %s\n", err);
+            lws_free(o.lws);
+            return LH_EXIT_USAGE;
+        }
+    }
     sim_host_cfg hc = {.firmware = firmware, .board = &board, .mcu = mcu, .freq_hz = freq,
                        .seed = seed, .duration_ns = duration, .silent_ns = silent,
-                       .keys = have_keys ? &keys : NULL, .sink = {run_sink, &o}};
+                       .keys = have_keys ? &keys : NULL, .downlinks = downs,
+                       .ndownlinks = ndowns, .sink = {run_sink, &o}};
     sim_host *h;
     if (sim_host_new(&h, &hc, err, sizeof err) != 0) {
         fprintf(stderr, "lorahil sim: %s\n", err);
         lws_free(o.lws);
+        e2ees_free(o.e2ee);
         return LH_EXIT_USAGE;
     }
     if (events_path) {
@@ -525,6 +598,7 @@ int cmd_sim(int argc, char **argv)
             fprintf(stderr, "lorahil sim: %s: %s\n", events_path, strerror(errno));
             sim_host_free(h);
             lws_free(o.lws);
+            e2ees_free(o.e2ee);
             return LH_EXIT_USAGE;
         }
     }
@@ -540,6 +614,11 @@ int cmd_sim(int argc, char **argv)
         printf(", DevAddr %08X NwkSKey %s AppSKey %s", (unsigned)keys.devaddr, nwk_m, app_m);
     else
         printf(", no keys: frames are not verified");
+    if (o.e2ee) {
+        char em[16];
+        e2ee_mask_key(o.e2ee_key, sizeof o.e2ee_key, em, sizeof em);
+        printf(", E2EE key %s", em);
+    }
     printf("\n");
     fflush(stdout);
 
@@ -551,6 +630,7 @@ int cmd_sim(int argc, char **argv)
                 fclose(o.events);
             sim_host_free(h);
             lws_free(o.lws);
+            e2ees_free(o.e2ee);
             return LH_EXIT_USAGE;
         }
         fprintf(stderr, "lorahil sim: UART0 on %s (lorahil hil --port %s --reset none)\n",
@@ -595,10 +675,22 @@ int cmd_sim(int argc, char **argv)
     }
     if (t.out_of_band)
         printf("  %u frames outside the EU868 sub-bands\n", t.out_of_band);
+    e2ees_totals et = {0};
+    if (o.e2ee) {
+        e2ees_summary(o.e2ee, &et);
+        printf("  e2ee: %u frames, %u passed, %u failed", et.frames, et.passed, et.failed);
+        for (int r = 0; r < E2EE__NRULES; r++)
+            if (et.rule_failed[r])
+                printf(", %s %u", e2ee_rule_name((e2ee_rule)r), et.rule_failed[r]);
+        if (et.orphan_ivs)
+            printf(", %u IV lines without ciphertext", et.orphan_ivs);
+        printf("\n");
+    }
     printf("  speed: %.3f simulated s in %.3f wall s = %.1f simulated s per wall s\n",
            st.sim_ns / 1e9, st.wall_s, st.wall_s > 0 ? st.sim_ns / 1e9 / st.wall_s : 0.0);
 
-    int rc = (t.verdicts_failed || t.faults || st.faults) ? LH_EXIT_FAIL : LH_EXIT_OK;
+    int rc = (t.verdicts_failed || t.faults || st.faults || et.failed || et.orphan_ivs) ? LH_EXIT_FAIL
+                                                                               : LH_EXIT_OK;
     if (o.events) {
         if (fclose(o.events) != 0 && !o.events_error) {
             o.events_error = true;
@@ -612,7 +704,9 @@ int cmd_sim(int argc, char **argv)
     }
     sim_host_free(h);
     lws_free(o.lws);
+    e2ees_free(o.e2ee);
     memset(&keys, 0, sizeof keys);
     memset(&o.keys, 0, sizeof o.keys);
+    memset(o.e2ee_key, 0, sizeof o.e2ee_key);
     return rc;
 }
