@@ -34,8 +34,8 @@ LORAHIL   := $(BUILD)/lorahil
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 
-.PHONY: all deps test demo bench fuzz targets clean \
-        _all _test _demo _bench _fuzz _targets
+.PHONY: all deps test demo bench fuzz targets report clean \
+        _all _test _demo _bench _fuzz _targets _report
 
 all: deps
 	@$(MAKE) --no-print-directory _all
@@ -45,6 +45,8 @@ demo: deps
 	@$(MAKE) --no-print-directory _demo
 bench: deps
 	@$(MAKE) --no-print-directory _bench
+report: deps
+	@$(MAKE) --no-print-directory _report
 fuzz: deps
 	@$(MAKE) --no-print-directory _fuzz
 targets: deps
@@ -101,6 +103,10 @@ _demo: $(LORAHIL) _targets
 
 _bench: $(LORAHIL) _targets
 	@sh tools/bench.sh $(BUILD)
+
+# reports/out/<short commit>/<scenario>/ for `lorahil report diff`
+_report: $(LORAHIL) _targets
+	@sh tools/report.sh $(BUILD)
 
 # Keep objects that only pattern rules need (make would delete them as intermediate).
 .SECONDARY:
