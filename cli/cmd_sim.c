@@ -395,7 +395,7 @@ static void on_sigint(int sig)
 int cmd_sim(int argc, char **argv)
 {
     enum { O_MCU = 256, O_FREQ, O_BOARD, O_JUMPER, O_DEVADDR, O_NWKSKEY, O_APPSKEY, O_KEYS,
-           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY, O_E2EE };
+           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY, O_E2EE, O_DOWNLINK };
     static const struct option opts[] = {
         {"mcu", required_argument, 0, O_MCU},       {"freq", required_argument, 0, O_FREQ},
         {"board", required_argument, 0, O_BOARD},   {"jumper", required_argument, 0, O_JUMPER},
@@ -420,6 +420,8 @@ int cmd_sim(int argc, char **argv)
     uint64_t duration = DEFAULT_DURATION_NS, silent = DEFAULT_SILENT_NS, seed = 1;
     bool quiet = false, pty = false;
     char err[512];
+    sim_ns_downlink downs[SIM_NS_MAX_QUEUE];
+    size_t ndowns = 0;
 
     optind = 1;
     opterr = 0;

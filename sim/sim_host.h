@@ -21,6 +21,7 @@
 #include "check/lorawan.h"
 #include "events/events.h"
 #include "sim/sim_board.h"
+#include "sim/sim_netserver.h"
 
 typedef struct sim_host_cfg {
     const char *firmware;       /* ELF or Intel HEX path */
@@ -31,6 +32,8 @@ typedef struct sim_host_cfg {
     uint64_t duration_ns;       /* simulated run length */
     uint64_t silent_ns;         /* fault after this long without SPI/UART bytes; 0 off */
     const lw_keys *keys;        /* session for the simulated network server; NULL none */
+    const sim_ns_downlink *downlinks;   /* sent after verified uplinks (needs keys) */
+    size_t ndownlinks;
     ev_sink sink;               /* every event of the run */
     int node;                   /* node id in events */
 } sim_host_cfg;

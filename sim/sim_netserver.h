@@ -4,8 +4,10 @@
  * with FCtrl.ACK set, no FPort) in RX1: the uplink's frequency, SF and
  * bandwidth (RX1DROffset 0), RECEIVE_DELAY1 = 1 s after the uplink ended,
  * IQ inverted, no payload CRC (LoRaWAN 1.0.x 3.3 and Regional Parameters
- * EU868). Unconfirmed uplinks get no downlink, as from a real network
- * server with nothing queued.
+ * EU868). Downlinks queued with sim_ns_new (`lorahil sim --downlink`) go
+ * out the same way, one after each verified uplink, in order, with
+ * FPending set while more wait; an unconfirmed uplink with nothing queued
+ * gets no downlink, as from a real network server.
  *
  * Ownership: sim_ns_new copies the keys; free with sim_ns_free. */
 #ifndef LORAHIL_SIM_NETSERVER_H
@@ -20,7 +22,18 @@
 
 typedef struct sim_ns sim_ns;
 
-sim_ns *sim_ns_new(const lw_keys *keys);
+#define SIM_NS_MAX_QUEUE 16
+#define SIM_NS_MAX_PAYLOAD 51   /* fits every EU868 data rate (DR0..2: 51 bytes) */
+
+/* An application downlink to send (plaintext; the server encrypts it). */
+typedef struct sim_ns_downlink {
+    int fport;              /* 1..223 */
+    uint8_t payload[SIM_NS_MAX_PAYLOAD];
+    size_t len;
+} sim_ns_downlink;
+
+/* queue: n (<= SIM_NS_MAX_QUEUE) downlinks to send, copied. */
+sim_ns *sim_ns_new(const lw_keys *keys, const sim_ns_downlink *queue, size_t n);
 void sim_ns_free(sim_ns *ns);
 
 /* sim_air_ns_fn: ctx is the sim_ns. */

@@ -81,5 +81,14 @@ else
   fail "could not build the confirmed-uplink node"; cat "$T/make.log"
 fi
 
+# 6. a queued application downlink (--downlink) reaches the node in RX1 of
+#    the next uplink, once: the node prints what it decrypted
+"$LORAHIL" sim "$NODE" --for 70s --keys "$FIX/keys/reference-device-hex.txt" \
+  --downlink 7:C0FFEE --events "$T/dl.jsonl" >"$T/dl.out" 2>&1 || fail "downlink run: exit $?"
+grep -q '"text":"down: fcnt=0 fport=7 ack=0 data=c0ffee"' "$T/dl.jsonl" ||
+  fail "the node did not receive the downlink: $(grep -i down "$T/dl.out")"
+n=$(grep '"type":"radio_rx_window"' "$T/dl.jsonl" | grep -c '"result":"rx"')
+[ "$n" = 1 ] || fail "$n downlinks received, expected 1"
+
 [ $fails = 0 ] || { echo "$fails failures"; exit 1; }
 echo "node checks passed ($ntx uplinks verified)"

@@ -54,6 +54,9 @@ bad '--freq' "$GOOD" --freq fast
 bad 'go together' "$GOOD" --devaddr 95337738
 bad '--nwkskey: 30 hex digits' "$GOOD" --devaddr 95337738 --nwkskey AA0F29D39D7AAE3B54CFDF2F2A2355 --appskey 2F85435B349C80C6A8FA27495A368221
 bad 'keys.txt' "$GOOD" --keys "$T/keys.txt"
+bad '--downlink needs the session keys' "$GOOD" --downlink 1:CAFE
+bad "FPort 1..223" "$GOOD" --downlink 0:CAFE
+bad 'whole bytes' "$GOOD" --downlink 1:CAF
 bad 'unknown option' "$GOOD" --frobnicate
 bad 'one firmware file only' "$GOOD" "$GOOD"
 bad "$T/no/such/dir" "$GOOD" --events "$T/no/such/dir/ev.jsonl"
@@ -62,7 +65,7 @@ if [ -f "$NODE" ]; then bad 'wrong --mcu' "$NODE" --mcu attiny85; fi
 
 # --help: exit 0, names every option and the exit codes
 "$LORAHIL" sim --help >"$T/help" 2>&1 || fail "--help: exit $?"
-for o in --board --jumper --mcu --freq --devaddr --nwkskey --appskey --keys --for --seed \
+for o in --board --jumper --mcu --freq --devaddr --nwkskey --appskey --keys --downlink --for --seed \
          --events --silent-timeout --quiet 'Exit status'; do
   grep -q -e "$o" "$T/help" || fail "--help does not mention $o"
 done
