@@ -381,19 +381,25 @@ static void timeline(FILE *f, const rpt_model *m, int node, const rpt_opts *opts
         if (!used)
             continue;
         double allowance = rpt_eu868_subbands[sb].limit * 3600e9;
+        double peak = 0;
         fprintf(f, "<polyline class=\"sb%zu\" points=\"", sb);
         const int samples = 400;
         for (int i = 0; i <= samples; i++) {
             uint64_t t = s.t0 + (uint64_t)((double)(s.t1 - s.t0) * i / samples);
             double pct = (double)hour_use(m, node, (int)sb, t) / allowance;
+            if (pct > peak)
+                peak = pct;
             if (pct > 1.2)
                 pct = 1.2;
             fprintf(f, "%.1f,%.1f ", xpos(&s, t), DC_TOP + DC_H - pct * (DC_H - 10));
         }
         fputs("\"/>\n", f);
-        fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"sb%zu\">%s MHz (limit %g %%)</text>\n",
-                SVG_L + 6 + 220 * legend, DC_TOP + 24, sb, rpt_eu868_subbands[sb].name,
-                rpt_eu868_subbands[sb].limit * 100);
+        static const char *const colors[] = {"#e8590c", "#2b8a3e", "#1971c2",
+                                             "#862e9c", "#c2255c", "#5c940d"};
+        fprintf(f, "<text x=\"%d\" y=\"%d\" style=\"fill:%s\">%s MHz (limit %g %%): peak "
+                   "%.2f %% of the hourly allowance</text>\n",
+                SVG_L + 6, DC_TOP + 24 + 13 * legend, colors[sb % 6],
+                rpt_eu868_subbands[sb].name, rpt_eu868_subbands[sb].limit * 100, peak * 100);
         legend++;
     }
     axis(f, &s);
