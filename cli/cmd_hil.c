@@ -21,6 +21,7 @@
 #include "hil/hil_flash.h"
 #include "hil/hil_lines.h"
 #include "hil/hil_run.h"
+#include "reports/rpt.h"
 
 #define KEYS_FILE_MAX (64 * 1024)
 #define MAX_PATTERNS 8
@@ -81,6 +82,8 @@ static const char *const help_text =
     "Output:\n"
     "  --events FILE      write every event as JSON Lines to FILE, flushed per event\n"
     "                     (t_ns = real nanoseconds since the start)\n"
+    "  --report DIR       at the end, write the reports of lorahil report (junit.xml,\n"
+    "                     report.html, report.md, frames.pcap, metrics.json) into DIR\n"
     "  -q, --quiet        do not print serial lines, only frames, verdicts and faults\n"
     "\n"
     "Keys are only ever printed masked.\n"
@@ -308,6 +311,7 @@ typedef struct output {
     const char *events_path;
     bool write_failed;
     bool quiet;
+    rpt_events *rep;        /* events kept for --report, or NULL */
 } output;
 
 static void print_hex(const uint8_t *p, size_t n)
@@ -324,6 +328,8 @@ static void output_sink(void *ctx, const ev_event *ev)
         fprintf(stderr, "lorahil hil: cannot write %s: %s; events from here on are lost\n",
                 o->events_path, strerror(errno));
     }
+    if (o->rep)
+        rpt_events_add(o->rep, ev);
     double t = (double)ev->t_ns / 1e9;
     switch (ev->type) {
     case EV_SERIAL_LINE:
@@ -390,7 +396,7 @@ int cmd_hil(int argc, char **argv)
 {
     const char *port = NULL, *keys_path = NULL, *devaddr = NULL, *nwkskey = NULL,
                *appskey = NULL, *flash = NULL, *events_path = NULL, *gateway = NULL,
-               *sniffer = NULL, *e2ee = NULL, *mcu = NULL;
+               *sniffer = NULL, *e2ee = NULL, *mcu = NULL, *report_dir = NULL;
     const char *patterns[MAX_PATTERNS];
     size_t npatterns = 0;
     int baud = 115200, sniffer_baud = 115200, flash_baud = 115200;
@@ -449,6 +455,8 @@ int cmd_hil(int argc, char **argv)
             e2ee = v;
         else if (!strcmp(a, "--events"))
             events_path = v;
+        else if (!strcmp(a, "--report"))
+            report_dir = v;
         else if (!strcmp(a, "--gateway"))
             gateway = !strcmp(v, "default") ? "udp://127.0.0.1:1700" : v;
         else if (!strcmp(a, "--sniffer"))
@@ -531,6 +539,21 @@ int cmd_hil(int argc, char **argv)
     }
 
     output out = {.events_path = events_path, .quiet = quiet};
+    rpt_events rep;
+    rpt_events_init(&rep);
+    rpt_opts ro;
+    rpt_opts_init(&ro);
+    if (report_dir) {
+        out.rep = &rep;
+        ro.elf_path = flash && strlen(flash) > 4 && !strcmp(flash + strlen(flash) - 4, ".elf")
+                          ? flash : NULL;
+        if (chk.have_keys) {
+            memcpy(ro.keys[ro.nkeys++], chk.keys.nwkskey, RPT_KEY_LEN);
+            memcpy(ro.keys[ro.nkeys++], chk.keys.appskey, RPT_KEY_LEN);
+        }
+        if (e2ee_len == RPT_KEY_LEN)
+            memcpy(ro.keys[ro.nkeys++], e2ee_key, RPT_KEY_LEN);
+    }
     if (events_path) {
         out.events = fopen(events_path, "w");
         if (!out.events)
@@ -625,5 +648,16 @@ int cmd_hil(int argc, char **argv)
         fprintf(stderr, "lorahil hil: no frame came: nothing was checked\n");
         exit_code = LH_EXIT_FAIL;
     }
+    if (report_dir) {
+        char rerr[512];
+        if (rpt_write_all(report_dir, &rep, &ro, rerr, sizeof rerr) != 0) {
+            fprintf(stderr, "lorahil hil: --report: %s\n", rerr);
+            exit_code = LH_EXIT_USAGE;
+        } else {
+            fprintf(stderr, "lorahil hil: report in %s/report.html\n", report_dir);
+        }
+    }
+    rpt_events_free(&rep);
+    memset(&ro, 0, sizeof ro);
     return exit_code;
 }
