@@ -17,6 +17,8 @@
 #include "check/lw_stream.h"
 #include "cli.h"
 #include "events/events.h"
+#include "reports/progress.h"
+#include "reports/rpt.h"
 #include "sim/sim_board.h"
 #include "sim/sim_host.h"
 #include "sim/sim_netserver.h"
@@ -54,6 +56,8 @@ static void usage(FILE *f)
         "  --silent-timeout DUR  fault when the firmware has no SPI or UART activity\n"
         "                        for this long (default 5m; 0 turns it off)\n"
         "  --quiet               print only failures, faults and the summary\n"
+        "  --report DIR          at the end, write the reports of lorahil report (junit.xml,\n"
+        "                        report.html, report.md, frames.pcap, metrics.json) into DIR\n"
         "  --e2ee-key HEX        AES-128 key (32 hex digits) of an E2EE node: every frame its\n"
         "                        serial lines carry (IV b64 / Message in B64 / Encrypted\n"
         "                        data in base64) is checked as by lorahil check --e2ee-key\n"
@@ -225,6 +229,9 @@ typedef struct out_ctx {
     char vline[1024];
     bool vline_ok;
     size_t vlen;
+    rpt_events *rep;            /* events kept for --report, or NULL */
+    rpt_progress prog;          /* progress line on a terminal (stderr) */
+    unsigned long frames;
 } out_ctx;
 
 static void fmt_t(char *b, size_t n, uint64_t t_ns)
@@ -236,8 +243,10 @@ static void flush_verdicts(out_ctx *o)
 {
     if (!o->vlen)
         return;
-    if (!o->quiet || !o->vline_ok)
+    if (!o->quiet || !o->vline_ok) {
+        rpt_progress_done(&o->prog);
         printf("%15s  %s %s\n", "", o->vline_ok ? "ok  " : "FAIL", o->vline);
+    }
     o->vlen = 0;
     o->vline[0] = 0;
 }
@@ -264,6 +273,8 @@ static void write_event(out_ctx *o, const ev_event *ev)
         o->events_error = true;
         snprintf(o->events_errmsg, sizeof o->events_errmsg, "%s", strerror(errno));
     }
+    if (o->rep)
+        rpt_events_add(o->rep, ev);
 }
 
 static const char *bw_name(uint32_t bw, char *b, size_t n)
@@ -310,6 +321,7 @@ static void print_event(out_ctx *o, const ev_event *ev)
     }
     case EV_FAULT: {
         const ev_fault *x = &ev->u.fault;
+        rpt_progress_done(&o->prog);
         printf("%s  FAULT    %s at 0x%04X (%s): %s\n", t, x->kind, (unsigned)x->pc,
                x->symbol ? x->symbol : "no symbol", x->detail ? x->detail : "");
         break;
@@ -381,6 +393,9 @@ static void run_sink(void *ctx, const ev_event *ev)
     if (o->e2ee)
         e2ees_feed(o->e2ee, &copy, &vs);
     fflush(stdout);
+    if (ev->type == EV_RADIO_TX)
+        o->frames++;
+    rpt_progress_update(&o->prog, ev->t_ns, o->frames);
 }
 
 static sim_host *running;
@@ -395,7 +410,7 @@ static void on_sigint(int sig)
 int cmd_sim(int argc, char **argv)
 {
     enum { O_MCU = 256, O_FREQ, O_BOARD, O_JUMPER, O_DEVADDR, O_NWKSKEY, O_APPSKEY, O_KEYS,
-           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY, O_E2EE, O_DOWNLINK };
+           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY, O_E2EE, O_DOWNLINK, O_REPORT };
     static const struct option opts[] = {
         {"mcu", required_argument, 0, O_MCU},       {"freq", required_argument, 0, O_FREQ},
         {"board", required_argument, 0, O_BOARD},   {"jumper", required_argument, 0, O_JUMPER},
@@ -409,9 +424,11 @@ int cmd_sim(int argc, char **argv)
         {"quiet", no_argument, 0, O_QUIET},         {"help", no_argument, 0, O_HELP},
         {"pty", no_argument, 0, O_PTY},
         {"e2ee-key", required_argument, 0, O_E2EE},
+        {"report", required_argument, 0, O_REPORT},
         {0, 0, 0, 0}};
     const char *mcu = NULL, *board_spec = "dragino-shield-v1.4", *keys_file = NULL;
     const char *events_path = NULL;
+    const char *report_dir = NULL;
     const char *e2ee_s = NULL;
     const char *devaddr_s = NULL, *nwk_s = NULL, *app_s = NULL;
     const char *jumpers[16];
@@ -487,6 +504,7 @@ int cmd_sim(int argc, char **argv)
         case O_QUIET: quiet = true; break;
         case O_PTY: pty = true; break;
         case O_E2EE: e2ee_s = optarg; break;
+        case O_REPORT: report_dir = optarg; break;
         case 'h':
         case O_HELP: usage(stdout); return LH_EXIT_OK;
         default:
@@ -565,6 +583,14 @@ int cmd_sim(int argc, char **argv)
         }
 
     out_ctx o = {.quiet = quiet, .have_keys = have_keys, .keys = keys, .vframe = -1};
+    rpt_events rep;
+    rpt_events_init(&rep);
+    if (report_dir)
+        o.rep = &rep;
+    /* progress on stderr when it is a terminal, unless event lines scroll there */
+    rpt_progress_init(&o.prog, stderr);
+    if (!quiet && isatty(STDOUT_FILENO))
+        o.prog.tty = false;
     lws_config lc = {.keys = have_keys ? &keys : NULL, .source = LWS_FROM_RADIO_TX};
     o.lws = lws_new(&lc);
     if (!o.lws) {
@@ -651,6 +677,7 @@ int cmd_sim(int argc, char **argv)
     sigaction(SIGTERM, &old_term, NULL);
     running = NULL;
     flush_verdicts(&o);
+    rpt_progress_done(&o.prog);
     if (pty) {
         if (spty.stalled)
             fprintf(stderr, "lorahil sim: --pty: %s\n", spty.err);
@@ -706,6 +733,27 @@ int cmd_sim(int argc, char **argv)
             rc = LH_EXIT_USAGE;
         }
     }
+    if (report_dir) {
+        rpt_opts ro;
+        rpt_opts_init(&ro);
+        size_t fl = strlen(firmware);
+        ro.elf_path = fl > 4 && !strcmp(firmware + fl - 4, ".elf") ? firmware : NULL;
+        ro.wall_s = st.wall_s;
+        if (have_keys) {
+            memcpy(ro.keys[ro.nkeys++], keys.nwkskey, RPT_KEY_LEN);
+            memcpy(ro.keys[ro.nkeys++], keys.appskey, RPT_KEY_LEN);
+        }
+        if (o.e2ee)
+            memcpy(ro.keys[ro.nkeys++], o.e2ee_key, RPT_KEY_LEN);
+        if (rpt_write_all(report_dir, &rep, &ro, err, sizeof err) != 0) {
+            fprintf(stderr, "lorahil sim: --report: %s\n", err);
+            rc = LH_EXIT_USAGE;
+        } else {
+            printf("  report: %s/report.html\n", report_dir);
+        }
+        memset(&ro, 0, sizeof ro);
+    }
+    rpt_events_free(&rep);
     sim_host_free(h);
     lws_free(o.lws);
     e2ees_free(o.e2ee);
