@@ -75,29 +75,42 @@ static double round_to(double v, double unit)
     return round(v / unit) * unit;
 }
 
-/* The largest airtime within any hour (the span ETSI duty cycles are
- * measured over), per sub-band; sb < 0 means outside every sub-band. */
-static uint64_t max_hour_toa(const rpt_model *m, int sb)
+/* The largest airtime of one node within any hour (the span ETSI duty
+ * cycles are measured over, per device) in sub-band sb: a sliding window
+ * over the node's frames, which are in time order and never overlap. */
+static uint64_t max_hour_toa_node(const rpt_model *m, int node, int sb)
 {
     const uint64_t hour = 3600ull * 1000000000ull;
-    uint64_t best = 0;
+    uint64_t best = 0, sum = 0;
+    size_t j = 0;
+    const rpt_frame *fr = m->frames;
     for (size_t k = 0; k < m->nframes; k++) {
-        const rpt_frame *f = &m->frames[k];
-        if (f->received || rpt_subband_of(f->freq_hz) != sb)
+        if (fr[k].received || fr[k].node != node || rpt_subband_of(fr[k].freq_hz) != sb)
             continue;
-        uint64_t end = f->t_ns + f->toa_ns, sum = 0;
-        for (size_t j = 0; j <= k; j++) {
-            const rpt_frame *g = &m->frames[j];
-            if (g->received || rpt_subband_of(g->freq_hz) != sb)
+        uint64_t end = fr[k].t_ns + fr[k].toa_ns, start = end > hour ? end - hour : 0;
+        sum += fr[k].toa_ns;
+        for (; j < k; j++) {
+            if (fr[j].received || fr[j].node != node || rpt_subband_of(fr[j].freq_hz) != sb)
                 continue;
-            uint64_t gend = g->t_ns + g->toa_ns;
-            if (gend + hour <= end)
-                continue;
-            uint64_t start = end > hour ? end - hour : 0;
-            sum += g->t_ns >= start ? g->toa_ns : gend - start;
+            if (fr[j].t_ns + fr[j].toa_ns > start)
+                break;
+            sum -= fr[j].toa_ns;   /* wholly before the window */
         }
-        if (sum > best)
-            best = sum;
+        /* frame j may start before the window: count only its part inside */
+        uint64_t in = sum - (fr[j].t_ns < start ? start - fr[j].t_ns : 0);
+        if (in > best)
+            best = in;
+    }
+    return best;
+}
+
+static uint64_t max_hour_toa(const rpt_model *m, int sb)
+{
+    uint64_t best = 0;
+    for (size_t i = 0; i < m->nnodes; i++) {
+        uint64_t h = max_hour_toa_node(m, m->nodes[i], sb);
+        if (h > best)
+            best = h;
     }
     return best;
 }

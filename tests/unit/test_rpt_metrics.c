@@ -175,10 +175,57 @@ static void elf_and_wall(void **state)
     free(dir);
 }
 
+static double hour_pct(int with_node1)
+{
+    /* node 0 in 868.0-868.6 MHz: A at 0 s for 2 s, B at 3599 s for 0.5 s, C at
+     * 3600 s for 1 s. Hours ending at each frame end: 2 s; 2.5 s (A + B);
+     * 1 s of A (the window starts at 1 s) + B + C = 2.5 s. Node 1: 3 s at 10 s,
+     * counted on its own (ETSI limits are per device). */
+    rpt_events e;
+    rpt_events_init(&e);
+    static const uint8_t pl[12] = {0x40};
+    const struct {
+        int node;
+        uint64_t t, toa;
+    } tx[] = {{0, 0, 2000000000ull}, {1, 10000000000ull, 3000000000ull},
+              {0, 3599000000000ull, 500000000ull}, {0, 3600000000000ull, 1000000000ull}};
+    for (size_t i = 0; i < 4; i++) {
+        if (tx[i].node == 1 && !with_node1)
+            continue;
+        ev_event ev = {.type = EV_RADIO_TX, .t_ns = tx[i].t, .node = tx[i].node,
+                       .u.tx = {.freq_hz = 868100000, .sf = 12, .bw_hz = 125000,
+                                .toa_ns = tx[i].toa, .payload = pl, .len = sizeof pl}};
+        assert_int_equal(rpt_events_add(&e, &ev), 0);
+    }
+    rpt_opts o;
+    rpt_opts_init(&o);
+    char *buf = NULL, err[256];
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(rpt_write_metrics(f, &e, &o, err, sizeof err), 0);
+    fclose(f);
+    json_error_t je;
+    json_t *j = json_loads(buf, 0, &je);
+    assert_non_null(j);
+    double v = getr(j, "duty_cycle/868.0-868.6/max_hour_pct");
+    json_decref(j);
+    free(buf);
+    rpt_events_free(&e);
+    return v;
+}
+
+static void hour_window_per_device(void **state)
+{
+    (void)state;
+    assert_float_equal(hour_pct(0), 0.069444, 1e-9);  /* 2.5 s of 3600 s */
+    assert_float_equal(hour_pct(1), 0.083333, 1e-9);  /* node 1: 3 s of 3600 s */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fixture_metrics),
+        cmocka_unit_test(hour_window_per_device),
         cmocka_unit_test(elf_and_wall),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
