@@ -102,7 +102,8 @@ typedef enum rpt_rxslot { RPT_RX_OTHER = 0, RPT_RX1, RPT_RX2 } rpt_rxslot;
  * order; verdict.frame counts them from 0 across all nodes) followed by the
  * frames received in RX windows that no radio_tx carried (downlinks); in a
  * run without radio_tx (HIL with a gateway only) they are the gateway_rx
- * frames. */
+ * frames. Verdicts whose check starts with "e2ee" number the E2EE frames the
+ * firmware printed, not radio frames, and are never attached to a frame. */
 typedef struct rpt_frame {
     int index;              /* frame index as verdicts use it; -1 for RX-window frames */
     int node;

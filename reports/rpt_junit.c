@@ -117,8 +117,12 @@ static int suite(FILE *f, const rpt_model *m, const rpt_opts *opts)
             attr(f, "type", check ? check : "");
             attr(f, "message", detail && *detail ? detail : "check failed");
             fputc('>', f);
-            const rpt_frame *fr = v->frame >= 0 ? frame_by_index(m, v->frame) : NULL;
-            if (fr) {
+            bool e2ee = check && !strncmp(check, "e2ee", 4);
+            const rpt_frame *fr = v->frame >= 0 && !e2ee ? frame_by_index(m, v->frame) : NULL;
+            if (e2ee && v->frame >= 0) {
+                fprintf(f, "E2EE frame %d (as printed by the firmware), node %d, t = %s s\n",
+                        v->frame, x->node, ts);
+            } else if (fr) {
                 char *hex = malloc(2 * fr->len + 1);
                 if (hex)
                     rpt_hex(fr->payload, fr->len, hex);
