@@ -28,6 +28,8 @@ lws_state *lws_new(const lws_config *cfg)
         s->have_keys = true;
     }
     s->cfg.keys = NULL;     /* never keep the caller's pointer */
+    s->fcnt.have_last = cfg->have_fcnt_last;
+    s->fcnt.last = cfg->fcnt_last;
     lw_duty_init(&s->duty);
     return s;
 }

@@ -39,6 +39,9 @@ typedef enum lws_source {
 typedef struct lws_config {
     const lw_keys *keys;        /* NULL: frames are not verified */
     lws_source source;
+    bool have_fcnt_last;        /* the session already used uplink FCnt values up to */
+    uint32_t fcnt_last;         /* fcnt_last (32-bit): needed above 65535, where the */
+                                /* wire carries only the low 16 bits */
 } lws_config;
 
 typedef struct lws_band_use {

@@ -52,7 +52,9 @@ static void usage(FILE *f)
         "                        uplink; repeatable, sent in order (needs keys)\n"
         "  --for DURATION        simulated run length: 500ms, 90s, 10m, 1h (default 10m)\n"
         "  --seed N              seed for every random choice (default 1)\n"
-        "  --events FILE.jsonl   write every event as JSON Lines as it happens\n"
+        "  --fcnt-last N         the session already used uplink FCnt values up to N\n"
+        "                        (32-bit): needed when its counter is above 65535,\n"
+        "                        since frames carry only the low 16 bits\n"        "  --events FILE.jsonl   write every event as JSON Lines as it happens\n"
         "  --silent-timeout DUR  fault when the firmware has no SPI or UART activity\n"
         "                        for this long (default 5m; 0 turns it off)\n"
         "  --quiet               print only failures, faults and the summary\n"
@@ -410,7 +412,8 @@ static void on_sigint(int sig)
 int cmd_sim(int argc, char **argv)
 {
     enum { O_MCU = 256, O_FREQ, O_BOARD, O_JUMPER, O_DEVADDR, O_NWKSKEY, O_APPSKEY, O_KEYS,
-           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY, O_E2EE, O_DOWNLINK, O_REPORT };
+           O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY, O_E2EE, O_DOWNLINK, O_REPORT,
+           O_FCNT_LAST };
     static const struct option opts[] = {
         {"mcu", required_argument, 0, O_MCU},       {"freq", required_argument, 0, O_FREQ},
         {"board", required_argument, 0, O_BOARD},   {"jumper", required_argument, 0, O_JUMPER},
@@ -425,6 +428,7 @@ int cmd_sim(int argc, char **argv)
         {"pty", no_argument, 0, O_PTY},
         {"e2ee-key", required_argument, 0, O_E2EE},
         {"report", required_argument, 0, O_REPORT},
+        {"fcnt-last", required_argument, 0, O_FCNT_LAST},
         {0, 0, 0, 0}};
     const char *mcu = NULL, *board_spec = "dragino-shield-v1.4", *keys_file = NULL;
     const char *events_path = NULL;
@@ -439,6 +443,8 @@ int cmd_sim(int argc, char **argv)
     char err[512];
     sim_ns_downlink downs[SIM_NS_MAX_QUEUE];
     size_t ndowns = 0;
+    bool have_fcnt_last = false;
+    uint32_t fcnt_last = 0;
 
     optind = 1;
     opterr = 0;
@@ -505,6 +511,17 @@ int cmd_sim(int argc, char **argv)
         case O_PTY: pty = true; break;
         case O_E2EE: e2ee_s = optarg; break;
         case O_REPORT: report_dir = optarg; break;
+        case O_FCNT_LAST: {
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 0);
+            if (errno || *end || !*optarg || *optarg == '-' || v > 0xffffffffull) {
+                fprintf(stderr, "lorahil sim: --fcnt-last '%s' is not a 32-bit counter\n", optarg);
+                return LH_EXIT_USAGE;
+            }
+            have_fcnt_last = true;
+            fcnt_last = (uint32_t)v;
+            break;
+        }
         case 'h':
         case O_HELP: usage(stdout); return LH_EXIT_OK;
         default:
@@ -591,7 +608,8 @@ int cmd_sim(int argc, char **argv)
     rpt_progress_init(&o.prog, stderr);
     if (!quiet && isatty(STDOUT_FILENO))
         o.prog.tty = false;
-    lws_config lc = {.keys = have_keys ? &keys : NULL, .source = LWS_FROM_RADIO_TX};
+    lws_config lc = {.keys = have_keys ? &keys : NULL, .source = LWS_FROM_RADIO_TX,
+                     .have_fcnt_last = have_fcnt_last, .fcnt_last = fcnt_last};
     o.lws = lws_new(&lc);
     if (!o.lws) {
         fprintf(stderr, "lorahil sim: out of memory\n");
