@@ -1,5 +1,6 @@
-/* hal.c — Timer1 clock, sleep, SX1276 pins/SPI and UART on the ATmega328P;
- * see hal.h. */
+/* hal.c — Timer1 clock, sleep and the SX1276 DIO interrupts on the
+ * ATmega328P; the radio's SPI bus and the UART are in targets/common
+ * (spi_radio.c, uart.c). See hal.h. */
 #include "hal.h"
 
 #include <avr/interrupt.h>
@@ -7,13 +8,12 @@
 #include <avr/sleep.h>
 #include <util/delay.h>
 
+#include "../common/spi_radio.h"
+#include "../common/uart.h"
+
 static volatile uint16_t clock_hi;   /* Timer1 overflows: bits 31..16 of the time */
 static volatile uint8_t events;      /* HAL_EV_* seen since last cleared */
 static volatile uint32_t dio0_time;
-
-#define UART_BUF 64                  /* power of two */
-static volatile char uart_buf[UART_BUF];
-static volatile uint8_t uart_head, uart_tail;
 
 ISR(TIMER1_OVF_vect)
 {
@@ -35,25 +35,9 @@ ISR(PCINT2_vect) /* any change on PD6; only the rising edge matters */
         events |= HAL_EV_DIO1;
 }
 
-ISR(USART_UDRE_vect)
-{
-    if (uart_head == uart_tail) {
-        UCSR0B &= (uint8_t)~_BV(UDRIE0);
-        return;
-    }
-    UDR0 = uart_buf[uart_tail];
-    uart_tail = (uart_tail + 1) & (UART_BUF - 1);
-}
-
 void hal_init(void)
 {
-    /* SPI master, mode 0, fosc/4 = 4 MHz (the SX1276 allows 10 MHz). NSS
-     * (PB2, also the SPI SS pin, which must be an output for master mode to
-     * stick) idles high. RST stays an input (floating) until hal_radio_reset. */
-    PORTB |= _BV(PB2);
-    DDRB |= _BV(PB2) | _BV(PB3) | _BV(PB5);
-    SPCR = _BV(SPE) | _BV(MSTR);
-    SPSR = 0;
+    spi_radio_init(); /* SX1276 bus, NSS idling high (common/spi_radio.c) */
 
     /* DIO0 on INT0, rising edge; DIO1 on PCINT22. Plain inputs: the radio
      * drives them. */
@@ -72,16 +56,11 @@ void hal_init(void)
     TIFR1 = _BV(TOV1) | _BV(OCF1A);
     TIMSK1 = _BV(TOIE1);
 
-    /* UART 115200 baud: U2X, UBRR = 16 (2.1% error, as the Uno bootloader). */
-    UCSR0A = _BV(U2X0);
-    UBRR0 = 16;
-    UCSR0C = _BV(UCSZ01) | _BV(UCSZ00);
-    UCSR0B = _BV(TXEN0);
+    uart_init();      /* 115200 8N1 (common/uart.c) */
 
     set_sleep_mode(SLEEP_MODE_IDLE);
     sei();
 }
-
 uint32_t hal_now(void)
 {
     uint8_t sreg = SREG;
@@ -163,69 +142,9 @@ void hal_delay_us(uint16_t us)
         _delay_us(1);
 }
 
-void hal_radio_reset(uint8_t level)
-{
-    if (level) {
-        DDRB &= (uint8_t)~_BV(PB1); /* release: the radio's pull-up holds it high */
-        PORTB &= (uint8_t)~_BV(PB1);
-    } else {
-        PORTB &= (uint8_t)~_BV(PB1);
-        DDRB |= _BV(PB1);
-    }
-}
-
-void hal_spi_select(uint8_t on)
-{
-    if (on)
-        PORTB &= (uint8_t)~_BV(PB2);
-    else
-        PORTB |= _BV(PB2);
-}
-
-uint8_t hal_spi_byte(uint8_t out)
-{
-    SPDR = out;
-    while (!(SPSR & _BV(SPIF)))
-        ; /* 8 SPI clocks = 2 us */
-    return SPDR;
-}
-
-void hal_putc(char c)
-{
-    uint8_t next = (uart_head + 1) & (UART_BUF - 1);
-    for (;;) {
-        cli();
-        if (next != uart_tail)
-            break;
-        /* Full: sleep until the UDRE interrupt has taken a byte. */
-        sleep_enable();
-        sei();
-        sleep_cpu();
-        sleep_disable();
-    }
-    uart_buf[uart_head] = c;
-    uart_head = next;
-    UCSR0B |= _BV(UDRIE0);
-    sei();
-}
-
-void hal_flush(void)
-{
-    for (;;) {
-        cli();
-        if (uart_head == uart_tail && (UCSR0A & _BV(UDRE0)))
-            break;
-        sleep_enable();
-        sei();
-        sleep_cpu();
-        sleep_disable();
-    }
-    sei();
-}
-
 void hal_halt(void)
 {
-    hal_flush();
+    uart_flush();
     cli();
     set_sleep_mode(SLEEP_MODE_PWR_DOWN);
     for (;;) {

@@ -1,7 +1,9 @@
 /* hal.h — the board under the node firmware: an ATmega328P at 16 MHz on an
  * Arduino Uno with a Dragino LoRa Shield v1.4. Time (Timer1), sleeping until
- * a deadline or a radio interrupt, the SX1276's SPI bus, reset and DIO pins,
- * and the UART. Everything that touches AVR registers lives here.
+ * a deadline or a radio interrupt (the SX1276's DIO pins). Its SPI bus and
+ * reset line (spi_radio.h) and the UART (uart.h) are in targets/common,
+ * shared with the sniffer; hal_init sets them up too. Everything else that
+ * touches AVR registers lives here.
  *
  * Time is a free-running 32-bit count of Timer1 ticks at 16 MHz / 1024
  * (64 us; wraps after 76 h, so compare times only through differences).
@@ -43,14 +45,5 @@ void hal_sleep_ms(uint32_t ms);
 void hal_delay_us(uint16_t us);
 /* Stops for good (interrupts off, deepest sleep): used after a fatal error. */
 void hal_halt(void) __attribute__((noreturn));
-
-/* SX1276 pins and bus. */
-void hal_radio_reset(uint8_t level); /* 0: drive RST low; 1: release it */
-void hal_spi_select(uint8_t on);     /* NSS low when on */
-uint8_t hal_spi_byte(uint8_t out);
-
-/* UART, 115200 8N1, interrupt-driven; putc sleeps while the buffer is full. */
-void hal_putc(char c);
-void hal_flush(void);
 
 #endif

@@ -220,7 +220,7 @@ static bool rx_window(uint8_t which, uint32_t t0, uint32_t freq_hz, uint8_t sf, 
     t_close = t_open + HAL_US((uint32_t)(symbols + 1) * lwn_tsym_us(sf)) + HAL_MS(2);
     hal_wait(HAL_EV_DIO0 | HAL_EV_DIO1, t_close);
     flags = radio_irq_flags();
-    if (!(flags & (RADIO_IRQ_RXDONE | RADIO_IRQ_RXTIMEOUT))) {
+    if (!(flags & (SX_IRQ_RXDONE | SX_IRQ_RXTIMEOUT))) {
         hal_wait(HAL_EV_DIO0 | HAL_EV_DIO1, t_close + HAL_US(lwn_toa_us(sf, 255, false)) + HAL_MS(100));
         flags = radio_irq_flags();
     }
@@ -228,12 +228,12 @@ static bool rx_window(uint8_t which, uint32_t t0, uint32_t freq_hz, uint8_t sf, 
     pr("rx");
     pr_u32(which);
     pr(": ");
-    if (flags & RADIO_IRQ_RXDONE) {
+    if (flags & SX_IRQ_RXDONE) {
         int16_t rssi;
         int8_t snr;
         uint8_t n = radio_read_packet(rxbuf, sizeof rxbuf, &rssi, &snr);
         radio_sleep();
-        if (flags & RADIO_IRQ_CRCERROR) {
+        if (flags & SX_IRQ_CRCERROR) {
             pr("crc error");
         } else if (n > sizeof rxbuf) {
             pr("too long (");
@@ -248,7 +248,7 @@ static bool rx_window(uint8_t which, uint32_t t0, uint32_t freq_hz, uint8_t sf, 
             pr_nl();
             return handle_downlink(n, snr, acked);
         }
-    } else if (flags & RADIO_IRQ_RXTIMEOUT) {
+    } else if (flags & SX_IRQ_RXTIMEOUT) {
         radio_sleep();
         pr("timeout");
     } else {
@@ -365,7 +365,7 @@ int main(void)
     pr("radio: version 0x");
     pr_hex8(version);
     pr_nl();
-    if (version != RADIO_VERSION_SX1276) {
+    if (version != SX_VERSION_SX1276) {
         pr("radio: not an SX1276, stopped");
         pr_nl();
         hal_halt();

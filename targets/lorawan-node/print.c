@@ -1,13 +1,13 @@
 /* print.c — UART formatting helpers; see print.h. */
 #include "print.h"
 
-#include "hal.h"
+#include "../common/uart.h"
 
 void pr_str_P(const char *s)
 {
     char c;
     while ((c = (char)pgm_read_byte(s++)) != 0)
-        hal_putc(c);
+        uart_putc(c);
 }
 
 void pr_u32(uint32_t v)
@@ -19,13 +19,13 @@ void pr_u32(uint32_t v)
         v /= 10;
     } while (v);
     while (n)
-        hal_putc(d[--n]);
+        uart_putc(d[--n]);
 }
 
 void pr_i32(int32_t v)
 {
     if (v < 0) {
-        hal_putc('-');
+        uart_putc('-');
         pr_u32((uint32_t)0 - (uint32_t)v);
     } else {
         pr_u32((uint32_t)v);
@@ -35,8 +35,8 @@ void pr_i32(int32_t v)
 void pr_hex8(uint8_t v)
 {
     static const char digits[] PROGMEM = "0123456789abcdef";
-    hal_putc((char)pgm_read_byte(&digits[v >> 4]));
-    hal_putc((char)pgm_read_byte(&digits[v & 15]));
+    uart_putc((char)pgm_read_byte(&digits[v >> 4]));
+    uart_putc((char)pgm_read_byte(&digits[v & 15]));
 }
 
 void pr_hex(const uint8_t *b, uint8_t n)
@@ -53,6 +53,6 @@ void pr_hex32(uint32_t v)
 
 void pr_nl(void)
 {
-    hal_putc('\r');
-    hal_putc('\n');
+    uart_putc('\r');
+    uart_putc('\n');
 }

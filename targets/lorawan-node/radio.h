@@ -10,16 +10,10 @@
 
 #include <stdint.h>
 
-#define RADIO_VERSION_SX1276 0x12
-
-/* RegIrqFlags bits (datasheet 6.4, 0x12). */
-#define RADIO_IRQ_RXTIMEOUT 0x80
-#define RADIO_IRQ_RXDONE    0x40
-#define RADIO_IRQ_CRCERROR  0x20
-#define RADIO_IRQ_TXDONE    0x08
+#include "../common/sx1276.h" /* SX_VERSION_SX1276, SX_IRQ_* (RegIrqFlags bits) */
 
 /* Manual reset (datasheet 7.2) and LoRa-mode set-up, radio left in SLEEP.
- * Returns RegVersion (RADIO_VERSION_SX1276 on success; the caller stops
+ * Returns RegVersion (SX_VERSION_SX1276 on success; the caller stops
  * otherwise). `power_dbm` 2..17 on PA_BOOST. */
 uint8_t radio_init(int8_t power_dbm);
 

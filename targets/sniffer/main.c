@@ -12,8 +12,10 @@
  * never mistaken for captures). The CPU sleeps (idle) between interrupts.
  *
  * Register names and values follow the SX1276 datasheet (rev. 7, section
- * 6.4, LoRa register map); the wiring is the shield's (NSS D10 = PB2,
- * RESET D9 = PB1, DIO0 D2 = PD2/INT0). */
+ * 6.4, LoRa register map: targets/common/sx1276.h); the wiring is the
+ * shield's (NSS D10 = PB2, RESET D9 = PB1, DIO0 D2 = PD2/INT0). The SPI
+ * bus and the UART are targets/common/spi_radio.c and uart.c, shared with
+ * targets/lorawan-node. */
 #include <avr/interrupt.h>
 #include <avr/io.h>
 #include <avr/sleep.h>
@@ -21,6 +23,9 @@
 #include <stdint.h>
 #include <util/delay.h>
 
+#include "../common/spi_radio.h"
+#include "../common/sx1276.h"
+#include "../common/uart.h"
 #ifndef FREQ_HZ
 #define FREQ_HZ 868100000UL
 #endif
@@ -44,91 +49,24 @@
 #error "BW_KHZ must be 125, 250 or 500"
 #endif
 
-#define REG_FIFO            0x00
-#define REG_OPMODE          0x01
-#define REG_FRF_MSB         0x06
-#define REG_FRF_MID         0x07
-#define REG_FRF_LSB         0x08
-#define REG_LNA             0x0C
-#define REG_FIFO_ADDR_PTR   0x0D
-#define REG_FIFO_RX_BASE    0x0F
-#define REG_FIFO_RX_CURRENT 0x10
-#define REG_IRQ_FLAGS_MASK  0x11
-#define REG_IRQ_FLAGS       0x12
-#define REG_RX_NB_BYTES     0x13
-#define REG_PKT_SNR         0x19
-#define REG_PKT_RSSI        0x1A
-#define REG_MODEM_CONFIG1   0x1D
-#define REG_MODEM_CONFIG2   0x1E
-#define REG_PREAMBLE_MSB    0x20
-#define REG_PREAMBLE_LSB    0x21
-#define REG_MAX_PAYLOAD     0x23
-#define REG_MODEM_CONFIG3   0x26
-#define REG_INVERT_IQ       0x33
-#define REG_SYNC_WORD       0x39
-#define REG_INVERT_IQ2      0x3B
-#define REG_DIO_MAPPING1    0x40
-#define REG_VERSION         0x42
-
-#define MODE_LORA   0x80
-#define MODE_SLEEP  0x00
-#define MODE_STDBY  0x01
-#define MODE_RXCONT 0x05
-
-#define IRQ_RX_DONE    0x40
-#define IRQ_CRC_ERROR  0x20
-
-/* ---- UART: interrupt-driven transmit, the CPU sleeps while it drains ---- */
-
-#define UART_BUF 64
-static volatile uint8_t uart_buf[UART_BUF];
-static volatile uint8_t uart_head, uart_tail;
 static volatile bool dio0_seen;
-
-ISR(USART_UDRE_vect)
-{
-    if (uart_head == uart_tail) {
-        UCSR0B &= (uint8_t)~_BV(UDRIE0);
-        return;
-    }
-    UDR0 = uart_buf[uart_tail];
-    uart_tail = (uart_tail + 1) & (UART_BUF - 1);
-}
 
 ISR(INT0_vect)
 {
     dio0_seen = true;
 }
 
-static void putch(char c)
-{
-    uint8_t next = (uart_head + 1) & (UART_BUF - 1);
-    for (;;) {
-        cli();
-        if (next != uart_tail)
-            break;
-        sleep_enable();
-        sei();
-        sleep_cpu();
-        sleep_disable();
-    }
-    uart_buf[uart_head] = (uint8_t)c;
-    uart_head = next;
-    UCSR0B |= _BV(UDRIE0);
-    sei();
-}
-
 static void puts_(const char *s)
 {
     while (*s)
-        putch(*s++);
+        uart_putc(*s++);
 }
 
 static void put_hex8(uint8_t v)
 {
     static const char d[] = "0123456789ABCDEF";
-    putch(d[v >> 4]);
-    putch(d[v & 15]);
+    uart_putc(d[v >> 4]);
+    uart_putc(d[v & 15]);
 }
 
 static void put_u32(uint32_t v)
@@ -140,13 +78,13 @@ static void put_u32(uint32_t v)
         v /= 10;
     } while (v);
     while (n)
-        putch(b[--n]);
+        uart_putc(b[--n]);
 }
 
 static void put_i16(int16_t v)
 {
     if (v < 0) {
-        putch('-');
+        uart_putc('-');
         put_u32((uint32_t)(-(int32_t)v));
     } else {
         put_u32((uint32_t)v);
@@ -157,7 +95,7 @@ static void put_i16(int16_t v)
 static void put_quarters(int16_t q)
 {
     if (q < 0) {
-        putch('-');
+        uart_putc('-');
         q = (int16_t)-q;
     }
     put_u32((uint32_t)(q / 4));
@@ -169,90 +107,62 @@ static void put_quarters(int16_t q)
     }
 }
 
-/* ---- SX1276 over SPI ------------------------------------------------------ */
-
-static uint8_t spi(uint8_t out)
-{
-    SPDR = out;
-    while (!(SPSR & _BV(SPIF)))
-        ; /* 8 SPI clocks at 4 MHz: 2 us */
-    return SPDR;
-}
-
-static uint8_t rd(uint8_t reg)
-{
-    PORTB &= (uint8_t)~_BV(PB2);
-    spi(reg & 0x7F);
-    uint8_t v = spi(0);
-    PORTB |= _BV(PB2);
-    return v;
-}
-
-static void wr(uint8_t reg, uint8_t v)
-{
-    PORTB &= (uint8_t)~_BV(PB2);
-    spi(reg | 0x80);
-    spi(v);
-    PORTB |= _BV(PB2);
-}
-
 static void radio_reset(void)
 {
     /* Datasheet 7.2.2: drive NRESET low for > 100 us, release, wait 5 ms. */
-    PORTB &= (uint8_t)~_BV(PB1);
-    DDRB |= _BV(PB1);
+    spi_radio_reset(0);
     _delay_us(150);
-    DDRB &= (uint8_t)~_BV(PB1);
+    spi_radio_reset(1);
     _delay_ms(6);
 }
 
 static void radio_rx_continuous(void)
 {
-    wr(REG_OPMODE, MODE_LORA | MODE_SLEEP);   /* LoRa mode can only be set in sleep */
-    wr(REG_OPMODE, MODE_LORA | MODE_STDBY);
+    spi_radio_write(SX_REG_OPMODE, SX_MODE_LORA | SX_MODE_SLEEP); /* LoRa mode can only be set in sleep */
+    spi_radio_write(SX_REG_OPMODE, SX_MODE_LORA | SX_MODE_STDBY);
     /* Frf = f * 2^19 / 32 MHz (datasheet 6.4, RegFrf) */
     uint32_t frf = (uint32_t)(((uint64_t)FREQ_HZ << 19) / 32000000UL);
-    wr(REG_FRF_MSB, (uint8_t)(frf >> 16));
-    wr(REG_FRF_MID, (uint8_t)(frf >> 8));
-    wr(REG_FRF_LSB, (uint8_t)frf);
-    wr(REG_LNA, 0x23);                        /* max gain, LNA boost on HF */
-    wr(REG_MODEM_CONFIG1, BW_BITS | 0x02);    /* CR 4/5, explicit header */
-    wr(REG_MODEM_CONFIG2, (uint8_t)(SF << 4) | 0x04); /* RxPayloadCrcOn */
+    spi_radio_write(SX_REG_FRF_MSB, (uint8_t)(frf >> 16));
+    spi_radio_write(SX_REG_FRF_MID, (uint8_t)(frf >> 8));
+    spi_radio_write(SX_REG_FRF_LSB, (uint8_t)frf);
+    spi_radio_write(SX_REG_LNA, 0x23); /* max gain, LNA boost on HF */
+    spi_radio_write(SX_REG_MODEM_CONFIG1, BW_BITS | 0x02); /* CR 4/5, explicit header */
+    spi_radio_write(SX_REG_MODEM_CONFIG2, (uint8_t)(SF << 4) | 0x04); /* RxPayloadCrcOn */
     /* LDRO when a symbol lasts over 16 ms (SF11/12 at 125 kHz); AGC on */
-    wr(REG_MODEM_CONFIG3, (((1UL << SF) * 1000UL / BW_KHZ) > 16000UL ? 0x08 : 0) | 0x04);
-    wr(REG_PREAMBLE_MSB, 0);
-    wr(REG_PREAMBLE_LSB, 8);
-    wr(REG_SYNC_WORD, 0x34);                  /* LoRaWAN public network */
-    wr(REG_INVERT_IQ, 0x27);                  /* reset value: IQ not inverted (uplinks) */
-    wr(REG_INVERT_IQ2, 0x1D);
-    wr(REG_MAX_PAYLOAD, 0xFF);
-    wr(REG_FIFO_RX_BASE, 0);
-    wr(REG_FIFO_ADDR_PTR, 0);
-    wr(REG_DIO_MAPPING1, 0x00);               /* DIO0 = RxDone */
-    wr(REG_IRQ_FLAGS_MASK, 0x00);
-    wr(REG_IRQ_FLAGS, 0xFF);
-    wr(REG_OPMODE, MODE_LORA | MODE_RXCONT);
+    spi_radio_write(SX_REG_MODEM_CONFIG3, (((1UL << SF) * 1000UL / BW_KHZ) > 16000UL ? 0x08 : 0) | 0x04);
+    spi_radio_write(SX_REG_PREAMBLE_MSB, 0);
+    spi_radio_write(SX_REG_PREAMBLE_LSB, 8);
+    spi_radio_write(SX_REG_SYNC_WORD, 0x34); /* LoRaWAN public network */
+    spi_radio_write(SX_REG_INVERT_IQ, 0x27); /* reset value: IQ not inverted (uplinks) */
+    spi_radio_write(SX_REG_INVERT_IQ2, 0x1D);
+    spi_radio_write(SX_REG_MAX_PAYLOAD, 0xFF);
+    spi_radio_write(SX_REG_FIFO_RX_BASE, 0);
+    spi_radio_write(SX_REG_FIFO_ADDR_PTR, 0);
+    spi_radio_write(SX_REG_DIO_MAPPING1, 0x00); /* DIO0 = RxDone */
+    spi_radio_write(SX_REG_IRQ_FLAGS_MASK, 0x00);
+    spi_radio_write(SX_REG_IRQ_FLAGS, 0xFF);
+    spi_radio_write(SX_REG_OPMODE, SX_MODE_LORA | SX_MODE_RXCONT);
 }
 
 static void report_frame(void)
 {
-    uint8_t flags = rd(REG_IRQ_FLAGS);
-    wr(REG_IRQ_FLAGS, 0xFF);                  /* write 1 to clear */
-    if (!(flags & IRQ_RX_DONE))
+    uint8_t flags = spi_radio_read(SX_REG_IRQ_FLAGS);
+    spi_radio_write(SX_REG_IRQ_FLAGS, 0xFF); /* write 1 to clear */
+    if (!(flags & SX_IRQ_RXDONE))
         return;
-    int8_t snr_q = (int8_t)rd(REG_PKT_SNR);
+    int8_t snr_q = (int8_t)spi_radio_read(SX_REG_PKT_SNR);
     /* Datasheet 5.5.5, HF port: -157 + PacketRssi, plus SNR when negative */
-    int16_t rssi = (int16_t)(-157 + rd(REG_PKT_RSSI));
+    int16_t rssi = (int16_t)(-157 + spi_radio_read(SX_REG_PKT_RSSI));
     if (snr_q < 0)
         rssi = (int16_t)(rssi + snr_q / 4);
-    if (flags & IRQ_CRC_ERROR) {
+    if (flags & SX_IRQ_CRCERROR) {
         puts_("crc error: rssi=");
     } else {
-        uint8_t n = rd(REG_RX_NB_BYTES);
-        wr(REG_FIFO_ADDR_PTR, rd(REG_FIFO_RX_CURRENT));
+        uint8_t n = spi_radio_read(SX_REG_RX_NB_BYTES);
+        spi_radio_write(SX_REG_FIFO_ADDR_PTR, spi_radio_read(SX_REG_FIFO_RX_CURRENT));
         puts_("rx: ");
         for (uint8_t i = 0; i < n; i++)
-            put_hex8(rd(REG_FIFO));
+            put_hex8(spi_radio_read(SX_REG_FIFO));
         puts_(" rssi=");
     }
     put_i16(rssi);
@@ -263,26 +173,19 @@ static void report_frame(void)
 
 int main(void)
 {
-    /* SPI master, mode 0, fosc/4; NSS (PB2), MOSI (PB3), SCK (PB5) outputs */
-    PORTB |= _BV(PB2);
-    DDRB |= _BV(PB2) | _BV(PB3) | _BV(PB5);
-    SPCR = _BV(SPE) | _BV(MSTR);
+    spi_radio_init(); /* SPI master, mode 0, fosc/4; NSS idles high */
     /* DIO0 on INT0, rising edge */
     DDRD &= (uint8_t)~_BV(PD2);
     EICRA = _BV(ISC01) | _BV(ISC00);
     EIFR = _BV(INTF0);
     EIMSK = _BV(INT0);
-    /* UART 115200 baud: U2X, UBRR = 16 (as the Uno's bootloader) */
-    UCSR0A = _BV(U2X0);
-    UBRR0 = 16;
-    UCSR0C = _BV(UCSZ01) | _BV(UCSZ00);
-    UCSR0B = _BV(TXEN0);
+    uart_init();      /* 115200 baud 8N1 */
     set_sleep_mode(SLEEP_MODE_IDLE);
     sei();
 
     radio_reset();
-    uint8_t version = rd(REG_VERSION);
-    if (version != 0x12) {
+    uint8_t version = spi_radio_read(SX_REG_VERSION);
+    if (version != SX_VERSION_SX1276) {
         puts_("sniffer: error: no SX1276 (RegVersion 0x");
         put_hex8(version);
         puts_(", expected 0x12)\r\n");
