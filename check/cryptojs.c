@@ -5,22 +5,12 @@
 #include "check/cryptojs.h"
 
 #include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
+#include "check/lw_util.h"
 
 /* ------------------------------------------------------------ base64 */
 
@@ -252,11 +242,11 @@ static long cbc(const uint8_t *key, size_t keylen, const uint8_t iv[CJS_BLOCK], 
 {
     const EVP_CIPHER *c = cbc_for(keylen);
     if (!c) {
-        set_err(err, errlen, "AES key of %zu bytes (16, 24 or 32 needed)", keylen);
+        lw_errf(err, errlen, "AES key of %zu bytes (16, 24 or 32 needed)", keylen);
         return -1;
     }
     if (n > (size_t)INT_MAX - CJS_BLOCK) {
-        set_err(err, errlen, "input too long");
+        lw_errf(err, errlen, "input too long");
         return -1;
     }
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
@@ -266,7 +256,7 @@ static long cbc(const uint8_t *key, size_t keylen, const uint8_t iv[CJS_BLOCK], 
                             EVP_CipherFinal_ex(ctx, out + l1, &l2) == 1;
     EVP_CIPHER_CTX_free(ctx);
     if (!ok) {
-        set_err(err, errlen, "OpenSSL AES-CBC failed");
+        lw_errf(err, errlen, "OpenSSL AES-CBC failed");
         return -1;
     }
     return l1 + l2;
@@ -277,7 +267,7 @@ long cjs_encrypt_keyiv(const uint8_t *key, size_t keylen, const uint8_t iv[CJS_B
                        char *err, size_t errlen)
 {
     if (cap < CJS_PADDED_LEN(n)) {
-        set_err(err, errlen, "output buffer of %zu bytes, %zu needed", cap, CJS_PADDED_LEN(n));
+        lw_errf(err, errlen, "output buffer of %zu bytes, %zu needed", cap, CJS_PADDED_LEN(n));
         return -1;
     }
     return cbc(key, keylen, iv, 1, 1, pt, n, out, err, errlen);
@@ -299,23 +289,23 @@ long cjs_encrypt_passphrase(const char *pass, size_t passlen, const uint8_t *sal
 {
     size_t blen = CJS_HEADER_LEN + CJS_PADDED_LEN(n);
     if (cap < CJS_B64_LEN(blen) + 1) {
-        set_err(err, errlen, "output buffer of %zu characters, %zu needed", cap, CJS_B64_LEN(blen) + 1);
+        lw_errf(err, errlen, "output buffer of %zu characters, %zu needed", cap, CJS_B64_LEN(blen) + 1);
         return -1;
     }
     uint8_t s[CJS_SALT_LEN], key[32], iv[CJS_BLOCK];
     if (salt)
         memcpy(s, salt, sizeof s);
     else if (RAND_bytes(s, sizeof s) != 1) {
-        set_err(err, errlen, "RAND_bytes failed");
+        lw_errf(err, errlen, "RAND_bytes failed");
         return -1;
     }
     if (cjs_kdf_openssl(pass, passlen, s, key, iv)) {
-        set_err(err, errlen, "EVP_BytesToKey failed");
+        lw_errf(err, errlen, "EVP_BytesToKey failed");
         return -1;
     }
     uint8_t *bin = OPENSSL_malloc(blen);
     if (!bin) {
-        set_err(err, errlen, "out of memory");
+        lw_errf(err, errlen, "out of memory");
         return -1;
     }
     memcpy(bin, "Salted__", 8);
@@ -351,7 +341,7 @@ static int decrypt_in_place(const uint8_t *key, size_t keylen, const uint8_t iv[
 {
     size_t raw_len = (ctlen + CJS_BLOCK - 1) / CJS_BLOCK * CJS_BLOCK;
     if (cap < raw_len) {
-        set_err(err, errlen, "buffer of %zu bytes, %zu needed", cap, raw_len);
+        lw_errf(err, errlen, "buffer of %zu bytes, %zu needed", cap, raw_len);
         return -1;
     }
     /* crypto-js decrypts a partial last block as if zero-extended */
@@ -359,7 +349,7 @@ static int decrypt_in_place(const uint8_t *key, size_t keylen, const uint8_t iv[
     if (raw_len && cbc(key, keylen, iv, 0, 0, buf, raw_len, buf, err, errlen) < 0)
         return -1;
     if (!raw_len && !cbc_for(keylen)) {
-        set_err(err, errlen, "AES key of %zu bytes (16, 24 or 32 needed)", keylen);
+        lw_errf(err, errlen, "AES key of %zu bytes (16, 24 or 32 needed)", keylen);
         return -1;
     }
     r->ct_len = ctlen;
@@ -402,7 +392,7 @@ int cjs_decrypt_keyiv_bytes(const uint8_t *key, size_t keylen, const uint8_t iv[
     memset(r, 0, sizeof *r);
     r->b64_canonical = true;
     if (cap < ctlen) {
-        set_err(err, errlen, "buffer of %zu bytes, %zu needed", cap, ctlen);
+        lw_errf(err, errlen, "buffer of %zu bytes, %zu needed", cap, ctlen);
         return -1;
     }
     memmove(buf, ct, ctlen);
@@ -419,12 +409,12 @@ static long parse_openssl_format(const char *text, size_t n, uint8_t *buf, size_
     r->b64_canonical = r->b64.err == CJS_B64_OK;
     long len = cjs_b64_decode_cryptojs(text, n, buf, cap);
     if (len < 0) {
-        set_err(err, errlen, "buffer of %zu bytes too small for %zu characters", cap, n);
+        lw_errf(err, errlen, "buffer of %zu bytes too small for %zu characters", cap, n);
         return -1;
     }
     if (len >= 8 && !memcmp(buf, "Salted__", 8)) {
         if (len < CJS_HEADER_LEN) {
-            set_err(err, errlen, "'Salted__' header cut short: %ld of 16 bytes", len);
+            lw_errf(err, errlen, "'Salted__' header cut short: %ld of 16 bytes", len);
             return -1;
         }
         r->salted = true;
@@ -452,13 +442,13 @@ int cjs_decrypt_passphrase(const char *pass, size_t passlen, const char *text, s
     if (len < 0)
         return -1;
     if (!r->salted) {
-        set_err(err, errlen, "no 'Salted__' header: crypto-js would derive the key from a fresh "
+        lw_errf(err, errlen, "no 'Salted__' header: crypto-js would derive the key from a fresh "
                              "random salt, so its output would be random");
         return -1;
     }
     uint8_t key[32], iv[CJS_BLOCK];
     if (cjs_kdf_openssl(pass, passlen, r->salt, key, iv)) {
-        set_err(err, errlen, "EVP_BytesToKey failed");
+        lw_errf(err, errlen, "EVP_BytesToKey failed");
         return -1;
     }
     int rc = decrypt_in_place(key, sizeof key, iv, buf, (size_t)len, cap, r, err, errlen);

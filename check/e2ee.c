@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "check/cryptojs.h"
+#include "check/lw_util.h"
 
 typedef struct seqn_use {
     long long seqn;
@@ -56,16 +57,6 @@ static const char *const rule_names[E2EE__NRULES] = {
 const char *e2ee_rule_name(e2ee_rule r)
 {
     return (unsigned)r < E2EE__NRULES ? rule_names[r] : "?";
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
 }
 
 /* Appends "; text" (or "text" when empty) to a rule's detail and fails it. */
@@ -116,12 +107,12 @@ void e2ee_mask_key(const uint8_t *key, size_t keylen, char *out, size_t outlen)
 e2ee_checker *e2ee_new(const uint8_t *key, size_t keylen, char *err, size_t errlen)
 {
     if (keylen != 16 && keylen != 24 && keylen != 32) {
-        set_err(err, errlen, "key of %zu bytes: AES needs 16, 24 or 32 (the protocol uses 16)", keylen);
+        lw_errf(err, errlen, "key of %zu bytes: AES needs 16, 24 or 32 (the protocol uses 16)", keylen);
         return NULL;
     }
     e2ee_checker *c = calloc(1, sizeof *c);
     if (!c) {
-        set_err(err, errlen, "out of memory");
+        lw_errf(err, errlen, "out of memory");
         return NULL;
     }
     memcpy(c->key, key, keylen);

@@ -3,25 +3,12 @@
  *   MACPayload = FHDR | [FPort | FRMPayload]
  *   FHDR       = DevAddr(4, LE) | FCtrl | FCnt(2, LE) | FOpts(0..15)
  * Parsing only splits and names the fields; crypto is in lw_crypto.c. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "lorawan.h"
+#include "lw_util.h"
 
 #define LW_MIN_FRAME 12 /* MHDR 1 + FHDR 7 + MIC 4 */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 const char *lw_mtype_name(lw_mtype t)
 {
@@ -35,13 +22,13 @@ const char *lw_mtype_name(lw_mtype t)
 int lw_frame_parse(const uint8_t *buf, size_t len, lw_frame *f, char *err, size_t errlen)
 {
     if (!buf || !f) {
-        set_err(err, errlen, "no frame");
+        lw_errf(err, errlen, "no frame");
         return -1;
     }
     memset(f, 0, sizeof *f);
     f->fport = -1;
     if (len == 0) {
-        set_err(err, errlen, "empty frame");
+        lw_errf(err, errlen, "empty frame");
         return -1;
     }
     f->mhdr = buf[0];
@@ -50,29 +37,29 @@ int lw_frame_parse(const uint8_t *buf, size_t len, lw_frame *f, char *err, size_
     switch (f->mtype) {
     case LW_JOIN_REQUEST:
     case LW_JOIN_ACCEPT:
-        set_err(err, errlen, "byte 0: MHDR %02X is a %s (MType %d), not a data frame",
+        lw_errf(err, errlen, "byte 0: MHDR %02X is a %s (MType %d), not a data frame",
                 buf[0], lw_mtype_name(f->mtype), (int)f->mtype);
         return -1;
     case LW_RFU:
     case LW_PROPRIETARY:
-        set_err(err, errlen, "byte 0: MHDR %02X has MType %d (%s), not a LoRaWAN data frame",
+        lw_errf(err, errlen, "byte 0: MHDR %02X has MType %d (%s), not a LoRaWAN data frame",
                 buf[0], (int)f->mtype, lw_mtype_name(f->mtype));
         return -1;
     default:
         break;
     }
     if (f->major != 0) {
-        set_err(err, errlen, "byte 0: MHDR %02X has Major %d; only 0 (LoRaWAN R1) is defined",
+        lw_errf(err, errlen, "byte 0: MHDR %02X has Major %d; only 0 (LoRaWAN R1) is defined",
                 buf[0], f->major);
         return -1;
     }
     if (len < LW_MIN_FRAME) {
-        set_err(err, errlen, "frame is %zu bytes; a data frame has at least %d "
+        lw_errf(err, errlen, "frame is %zu bytes; a data frame has at least %d "
                 "(MHDR 1, FHDR 7, MIC 4)", len, LW_MIN_FRAME);
         return -1;
     }
     if (len > LW_MAX_FRAME) {
-        set_err(err, errlen, "frame is %zu bytes; at most %d are accepted", len, LW_MAX_FRAME);
+        lw_errf(err, errlen, "frame is %zu bytes; at most %d are accepted", len, LW_MAX_FRAME);
         return -1;
     }
     f->uplink = f->mtype == LW_UNCONFIRMED_UP || f->mtype == LW_CONFIRMED_UP;
@@ -87,7 +74,7 @@ int lw_frame_parse(const uint8_t *buf, size_t len, lw_frame *f, char *err, size_
     f->fcnt16 = (uint16_t)(buf[6] | buf[7] << 8);
     size_t macend = len - 4; /* MIC is the last four bytes */
     if (8 + (size_t)f->foptslen > macend) {
-        set_err(err, errlen, "byte 5: FCtrl %02X says FOptsLen %u but only %zu byte%s "
+        lw_errf(err, errlen, "byte 5: FCtrl %02X says FOptsLen %u but only %zu byte%s "
                 "before the MIC", buf[5], f->foptslen, macend - 8, macend - 8 == 1 ? "" : "s");
         return -1;
     }
@@ -109,34 +96,34 @@ int lw_frame_build(const lw_keys *keys, const lw_frame_fields *in, uint8_t *out,
                    char *err, size_t errlen)
 {
     if (!keys || !in || !out) {
-        set_err(err, errlen, "nothing to build");
+        lw_errf(err, errlen, "nothing to build");
         return -1;
     }
     if (in->mtype < LW_UNCONFIRMED_UP || in->mtype > LW_CONFIRMED_DOWN) {
-        set_err(err, errlen, "MType %d (%s) is not a data frame", (int)in->mtype,
+        lw_errf(err, errlen, "MType %d (%s) is not a data frame", (int)in->mtype,
                 lw_mtype_name(in->mtype));
         return -1;
     }
     if (in->foptslen > 15 || (in->foptslen && !in->fopts)) {
-        set_err(err, errlen, "FOpts of %zu bytes; at most 15 fit in FOptsLen", in->foptslen);
+        lw_errf(err, errlen, "FOpts of %zu bytes; at most 15 fit in FOptsLen", in->foptslen);
         return -1;
     }
     if (in->fport < -1 || in->fport > 255) {
-        set_err(err, errlen, "FPort %d is out of range 0..255", in->fport);
+        lw_errf(err, errlen, "FPort %d is out of range 0..255", in->fport);
         return -1;
     }
     if (in->fport < 0 && in->len) {
-        set_err(err, errlen, "a %zu-byte FRMPayload needs an FPort", in->len);
+        lw_errf(err, errlen, "a %zu-byte FRMPayload needs an FPort", in->len);
         return -1;
     }
     if (in->len && !in->payload) {
-        set_err(err, errlen, "FRMPayload length %zu without data", in->len);
+        lw_errf(err, errlen, "FRMPayload length %zu without data", in->len);
         return -1;
     }
     size_t total = 8 + in->foptslen + (in->fport >= 0 ? 1 + in->len : 0) + 4;
     size_t limit = cap < LW_MAX_FRAME ? cap : LW_MAX_FRAME;
     if (total > limit) {
-        set_err(err, errlen, "frame would be %zu bytes; room for %zu", total, limit);
+        lw_errf(err, errlen, "frame would be %zu bytes; room for %zu", total, limit);
         return -1;
     }
     bool uplink = in->mtype == LW_UNCONFIRMED_UP || in->mtype == LW_CONFIRMED_UP;
@@ -158,7 +145,7 @@ int lw_frame_build(const lw_keys *keys, const lw_frame_fields *in, uint8_t *out,
         const uint8_t *key = in->fport == 0 ? keys->nwkskey : keys->appskey;
         if (in->len && lw_payload_crypt(key, uplink, da, in->fcnt, in->payload, in->len,
                                         out + p) != 0) {
-            set_err(err, errlen, "FRMPayload encryption failed (OpenSSL)");
+            lw_errf(err, errlen, "FRMPayload encryption failed (OpenSSL)");
             return -1;
         }
         p += in->len;

@@ -8,12 +8,12 @@
  * names (LMIC_setSession(0x13, DEVADDR, nwkskey, appskey)) are not. Session
  * keys are msb-first in both forms (TTN console "msb"). Also: key masking. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lorawan.h"
+#include "lw_util.h"
 
 enum { K_DEVADDR, K_NWKSKEY, K_APPSKEY, K_N };
 static const char *const knames[K_N] = {"DevAddr", "NwkSKey", "AppSKey"};
@@ -27,18 +27,6 @@ typedef struct kparse {
     size_t errlen;
 } kparse;
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static void where(const kparse *k, size_t pos, size_t *line, size_t *col)
 {
     *line = 1;
@@ -51,17 +39,6 @@ static void where(const kparse *k, size_t pos, size_t *line, size_t *col)
             ++*col;
         }
     }
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static bool is_ident(int c)
@@ -173,7 +150,7 @@ static int parse_array(const kparse *k, size_t *p, int key, uint8_t *out, size_t
             i++;
         if (i >= k->len) {
             where(k, *p, &line, &col);
-            set_err(k->err, k->errlen, "%s:%zu:%zu: %s: '{' without a closing '}'", k->name,
+            lw_errf(k->err, k->errlen, "%s:%zu:%zu: %s: '{' without a closing '}'", k->name,
                     line, col, knames[key]);
             return -1;
         }
@@ -187,8 +164,8 @@ static int parse_array(const kparse *k, size_t *p, int key, uint8_t *out, size_t
             i += 2;
         size_t d0 = i;
         unsigned v = 0;
-        while (i < k->len && hexval((unsigned char)t[i]) >= 0)
-            v = v * 16 + (unsigned)hexval((unsigned char)t[i++]);
+        while (i < k->len && lw_hexval((unsigned char)t[i]) >= 0)
+            v = v * 16 + (unsigned)lw_hexval((unsigned char)t[i++]);
         size_t nd = i - d0;
         while (i < k->len && isspace((unsigned char)t[i]))
             i++;
@@ -196,14 +173,14 @@ static int parse_array(const kparse *k, size_t *p, int key, uint8_t *out, size_t
             size_t bad = nd == 0 ? d0 : nd > 2 ? el : i;
             where(k, bad, &line, &col);
             if (nd > 2)
-                set_err(k->err, k->errlen, "%s:%zu:%zu: %s: element %zu has %zu hex digits, "
+                lw_errf(k->err, k->errlen, "%s:%zu:%zu: %s: element %zu has %zu hex digits, "
                         "more than one byte", k->name, line, col, knames[key], n + 1, nd);
             else if (bad < k->len && t[bad] > 0x20 && t[bad] < 0x7f && t[bad] != ',' &&
                      t[bad] != '}')
-                set_err(k->err, k->errlen, "%s:%zu:%zu: %s: invalid hex digit '%c' in element %zu",
+                lw_errf(k->err, k->errlen, "%s:%zu:%zu: %s: invalid hex digit '%c' in element %zu",
                         k->name, line, col, knames[key], t[bad], n + 1);
             else
-                set_err(k->err, k->errlen, "%s:%zu:%zu: %s: element %zu has no hex digits",
+                lw_errf(k->err, k->errlen, "%s:%zu:%zu: %s: element %zu has no hex digits",
                         k->name, line, col, knames[key], n + 1);
             return -1;
         }
@@ -234,7 +211,7 @@ static int parse_plain(const kparse *k, size_t *p, int key, uint8_t *out, size_t
     }
     if (i >= stop) {
         where(k, *p, &line, &col);
-        set_err(k->err, k->errlen, "%s:%zu:%zu: %s has no value", k->name, line, col,
+        lw_errf(k->err, k->errlen, "%s:%zu:%zu: %s has no value", k->name, line, col,
                 knames[key]);
         return -1;
     }
@@ -244,14 +221,14 @@ static int parse_plain(const kparse *k, size_t *p, int key, uint8_t *out, size_t
         int c = (unsigned char)t[i];
         if (!c_literal && nd % 2 == 0 && (c == ' ' || c == '\t' || c == ':' || c == '-'))
             continue;
-        int v = hexval(c);
+        int v = lw_hexval(c);
         if (v < 0) {
             where(k, i, &line, &col);
             if (c > 0x20 && c < 0x7f)
-                set_err(k->err, k->errlen, "%s:%zu:%zu: %s: invalid hex digit '%c'", k->name,
+                lw_errf(k->err, k->errlen, "%s:%zu:%zu: %s: invalid hex digit '%c'", k->name,
                         line, col, knames[key], c);
             else
-                set_err(k->err, k->errlen, "%s:%zu:%zu: %s: invalid character 0x%02X", k->name,
+                lw_errf(k->err, k->errlen, "%s:%zu:%zu: %s: invalid character 0x%02X", k->name,
                         line, col, knames[key], (unsigned)c);
             return -1;
         }
@@ -265,7 +242,7 @@ static int parse_plain(const kparse *k, size_t *p, int key, uint8_t *out, size_t
     }
     if (nd % 2) {
         where(k, *p, &line, &col);
-        set_err(k->err, k->errlen, "%s:%zu:%zu: %s has an odd number of hex digits (%zu)",
+        lw_errf(k->err, k->errlen, "%s:%zu:%zu: %s has an odd number of hex digits (%zu)",
                 k->name, line, col, knames[key], nd);
         return -1;
     }
@@ -279,13 +256,13 @@ int lw_keys_parse(const char *text, const char *name, lw_keys *out, char *err, s
     if (!name)
         name = "keys";
     if (!text || !out) {
-        set_err(err, errlen, "%s: no text", name);
+        lw_errf(err, errlen, "%s: no text", name);
         return -1;
     }
     kparse k = {.len = strlen(text), .name = name, .err = err, .errlen = errlen};
     char *clean = strip_comments(text, k.len);
     if (!clean) {
-        set_err(err, errlen, "%s: out of memory", name);
+        lw_errf(err, errlen, "%s: out of memory", name);
         return -1;
     }
     k.text = clean;
@@ -336,7 +313,7 @@ int lw_keys_parse(const char *text, const char *name, lw_keys *out, char *err, s
                  * character (a typo to report); a word such as "and" or
                  * "address" is not a value */
                 size_t q = j;
-                while (q < k.len && hexval((unsigned char)clean[q]) >= 0)
+                while (q < k.len && lw_hexval((unsigned char)clean[q]) >= 0)
                     q++;
                 if (q == j || (is_ident((unsigned char)clean[q]) && q - j < 4))
                     continue;
@@ -344,13 +321,13 @@ int lw_keys_parse(const char *text, const char *name, lw_keys *out, char *err, s
         }
         where(&k, s, &line, &col);
         if (found_at[key]) {
-            set_err(err, errlen, "%s:%zu: %s given again (first on line %zu)", name, line,
+            lw_errf(err, errlen, "%s:%zu: %s given again (first on line %zu)", name, line,
                     knames[key], found_at[key]);
             rc = -1;
             break;
         }
         if (clean[j] == '\n' || j >= k.len) {
-            set_err(err, errlen, "%s:%zu: %s has no value", name, line, knames[key]);
+            lw_errf(err, errlen, "%s:%zu: %s has no value", name, line, knames[key]);
             rc = -1;
             break;
         }
@@ -360,7 +337,7 @@ int lw_keys_parse(const char *text, const char *name, lw_keys *out, char *err, s
         if (rc)
             break;
         if (nbytes != klens[key]) {
-            set_err(err, errlen, "%s:%zu: %s has %zu byte%s, expected %zu", name, line,
+            lw_errf(err, errlen, "%s:%zu: %s has %zu byte%s, expected %zu", name, line,
                     knames[key], nbytes, nbytes == 1 ? "" : "s", klens[key]);
             rc = -1;
             break;
@@ -373,7 +350,7 @@ int lw_keys_parse(const char *text, const char *name, lw_keys *out, char *err, s
         return -1;
     for (int key = 0; key < K_N; key++) {
         if (!found_at[key]) {
-            set_err(err, errlen, "%s: no %s found (a keys file needs DevAddr, NwkSKey and "
+            lw_errf(err, errlen, "%s: no %s found (a keys file needs DevAddr, NwkSKey and "
                     "AppSKey%s)", name, knames[key],
                     otaa ? "; this looks like OTAA keys, lorahil check needs the ABP session" : "");
             return -1;

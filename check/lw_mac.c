@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lw_mac.h"
+#include "lw_util.h"
 
 typedef struct mac_def {
     const char *name;
@@ -34,18 +35,6 @@ static const mac_def *def_of(uint8_t cid, bool uplink)
     if (cid < LW_CID_LINK_CHECK || cid > LW_CID_DL_CHANNEL)
         return NULL;
     return &defs[cid - 2][uplink ? 0 : 1];
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
 }
 
 static uint32_t freq24(const uint8_t *p)
@@ -158,13 +147,13 @@ int lw_mac_decode(const uint8_t *buf, size_t len, bool uplink, lw_mac_cmd *out, 
     if (n)
         *n = 0;
     if (!buf && len) {
-        set_err(err, errlen, "no MAC command bytes");
+        lw_errf(err, errlen, "no MAC command bytes");
         return -1;
     }
     for (size_t off = 0; off < len;) {
         uint8_t cid = buf[off];
         if (count >= max || !out) {
-            set_err(err, errlen, "offset %zu: more than %zu MAC commands", off, max);
+            lw_errf(err, errlen, "offset %zu: more than %zu MAC commands", off, max);
             return -1;
         }
         lw_mac_cmd *c = &out[count];
@@ -181,13 +170,13 @@ int lw_mac_decode(const uint8_t *buf, size_t len, bool uplink, lw_mac_cmd *out, 
         }
         const mac_def *d = def_of(cid, uplink);
         if (!d) {
-            set_err(err, errlen, "offset %zu: unknown MAC command CID 0x%02X in a%s "
+            lw_errf(err, errlen, "offset %zu: unknown MAC command CID 0x%02X in a%s "
                     "(LoRaWAN 1.0.2 defines 0x02..0x0A)", off, cid,
                     uplink ? "n uplink" : " downlink");
             return -1;
         }
         if (len - off < d->len) {
-            set_err(err, errlen, "offset %zu: %s (CID 0x%02X) is truncated: needs %u bytes, "
+            lw_errf(err, errlen, "offset %zu: %s (CID 0x%02X) is truncated: needs %u bytes, "
                     "%zu left", off, d->name, cid, d->len, len - off);
             return -1;
         }

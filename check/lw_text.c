@@ -3,36 +3,13 @@
  * and the Semtech UDP packet forwarder show it). Base64 is decoded by
  * OpenSSL (EVP_DecodeBlock); the validation before it is ours so that an
  * error can name the exact character. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
 #include "lorawan.h"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "lw_util.h"
 
 static bool is_ws(int c)
 {
@@ -65,9 +42,9 @@ static int parse_hex(const char *t, size_t start, uint8_t *buf, size_t cap, char
         int c = (unsigned char)t[i];
         if (is_ws(c) || c == ':')
             continue;
-        int v = hexval(c);
+        int v = lw_hexval(c);
         if (v < 0) {
-            set_err(err, errlen, "invalid hex digit %s at character %zu", show(c, tmp, sizeof tmp),
+            lw_errf(err, errlen, "invalid hex digit %s at character %zu", show(c, tmp, sizeof tmp),
                     i + 1);
             return -1;
         }
@@ -75,7 +52,7 @@ static int parse_hex(const char *t, size_t start, uint8_t *buf, size_t cap, char
             hi = v;
         } else {
             if (nbytes >= cap) {
-                set_err(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap,
+                lw_errf(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap,
                         i + 1);
                 return -1;
             }
@@ -83,7 +60,7 @@ static int parse_hex(const char *t, size_t start, uint8_t *buf, size_t cap, char
         }
     }
     if (ndig % 2) {
-        set_err(err, errlen, "odd number of hex digits (%zu)", ndig);
+        lw_errf(err, errlen, "odd number of hex digits (%zu)", ndig);
         return -1;
     }
     return (int)nbytes;
@@ -104,18 +81,18 @@ static int parse_b64(const char *t, uint8_t *buf, size_t cap, char *err, size_t 
             npad++;
             last = i;
             if (npad > 2 || (nchars + npad) % 4 == 1 || (nchars % 4) < 2) {
-                set_err(err, errlen, "invalid base64: padding '=' at character %zu", i + 1);
+                lw_errf(err, errlen, "invalid base64: padding '=' at character %zu", i + 1);
                 return -1;
             }
             continue;
         }
         if (!is_b64(c)) {
-            set_err(err, errlen, "invalid base64 character %s at character %zu",
+            lw_errf(err, errlen, "invalid base64 character %s at character %zu",
                     show(c, tmp, sizeof tmp), i + 1);
             return -1;
         }
         if (npad) {
-            set_err(err, errlen, "invalid base64: %s at character %zu after the '=' padding",
+            lw_errf(err, errlen, "invalid base64: %s at character %zu after the '=' padding",
                     show(c, tmp, sizeof tmp), i + 1);
             return -1;
         }
@@ -127,12 +104,12 @@ static int parse_b64(const char *t, uint8_t *buf, size_t cap, char *err, size_t 
         if (ng == 4) {
             uint8_t out[4];
             if (nbytes + 3 > cap) {
-                set_err(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap,
+                lw_errf(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap,
                         gpos[0] + 1);
                 return -1;
             }
             if (EVP_DecodeBlock(out, (const unsigned char *)grp, 4) != 3) {
-                set_err(err, errlen, "invalid base64 at character %zu", gpos[0] + 1);
+                lw_errf(err, errlen, "invalid base64 at character %zu", gpos[0] + 1);
                 return -1;
             }
             memcpy(buf + nbytes, out, 3);
@@ -141,12 +118,12 @@ static int parse_b64(const char *t, uint8_t *buf, size_t cap, char *err, size_t 
         }
     }
     if (ng == 1) {
-        set_err(err, errlen, "invalid base64: a lone character at character %zu (truncated?)",
+        lw_errf(err, errlen, "invalid base64: a lone character at character %zu (truncated?)",
                 gpos[0] + 1);
         return -1;
     }
     if (npad && (nchars + npad) % 4) {
-        set_err(err, errlen, "invalid base64: incomplete padding at character %zu", last + 1);
+        lw_errf(err, errlen, "invalid base64: incomplete padding at character %zu", last + 1);
         return -1;
     }
     if (ng) { /* 2 or 3 characters left: 1 or 2 bytes, padded or not */
@@ -155,12 +132,12 @@ static int parse_b64(const char *t, uint8_t *buf, size_t cap, char *err, size_t 
         uint8_t out[4];
         size_t keep = ng - 1;
         if (nbytes + keep > cap) {
-            set_err(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap,
+            lw_errf(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap,
                     gpos[0] + 1);
             return -1;
         }
         if (EVP_DecodeBlock(out, (const unsigned char *)grp, 4) != 3) {
-            set_err(err, errlen, "invalid base64 at character %zu", gpos[0] + 1);
+            lw_errf(err, errlen, "invalid base64 at character %zu", gpos[0] + 1);
             return -1;
         }
         memcpy(buf + nbytes, out, keep);
@@ -172,14 +149,14 @@ static int parse_b64(const char *t, uint8_t *buf, size_t cap, char *err, size_t 
 int lw_parse_frame_text(const char *text, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
     if (!text || !buf) {
-        set_err(err, errlen, "no frame text");
+        lw_errf(err, errlen, "no frame text");
         return -1;
     }
     size_t start = 0;
     while (is_ws((unsigned char)text[start]))
         start++;
     if (!text[start]) {
-        set_err(err, errlen, "empty frame text");
+        lw_errf(err, errlen, "empty frame text");
         return -1;
     }
     if (text[start] == '0' && (text[start + 1] == 'x' || text[start + 1] == 'X'))
@@ -197,7 +174,7 @@ int lw_parse_frame_text(const char *text, uint8_t *buf, size_t cap, char *err, s
         if (is_ws(c) || c == ':')
             continue;
         n++;
-        if (hexval(c) >= 0)
+        if (lw_hexval(c) >= 0)
             continue;
         if (c == '=' || c == '+' || c == '/' || c == '-' || c == '_')
             b64_sign = true;
