@@ -28,9 +28,38 @@ void uart_init(void)
     UCSR0B = _BV(TXEN0);
 }
 
+/* The two halves of uart_putc, inlined there and public for the firmware
+ * that waits its own way (an unused public copy is dropped at link time). */
+static inline uint8_t next_head(void)
+{
+    return (uart_head + 1) & (UART_BUF - 1);
+}
+
+static inline void queue_at(uint8_t next, char c)
+{
+    uart_buf[uart_head] = c;
+    uart_head = next;
+    UCSR0B |= _BV(UDRIE0);
+}
+
+uint8_t uart_room(void)
+{
+    return next_head() != uart_tail;
+}
+
+void uart_queue(char c)
+{
+    queue_at(next_head(), c);
+}
+
+uint8_t uart_idle(void)
+{
+    return uart_head == uart_tail && !(UCSR0B & _BV(UDRIE0));
+}
+
 void uart_putc(char c)
 {
-    uint8_t next = (uart_head + 1) & (UART_BUF - 1);
+    uint8_t next = next_head();
     for (;;) {
         cli();
         if (next != uart_tail)
@@ -41,9 +70,7 @@ void uart_putc(char c)
         sleep_cpu();
         sleep_disable();
     }
-    uart_buf[uart_head] = c;
-    uart_head = next;
-    UCSR0B |= _BV(UDRIE0);
+    queue_at(next, c);
     sei();
 }
 

@@ -1,5 +1,5 @@
-/* hal.c — UART, ADC, watchdog sleep and EEPROM of the ATmega328P; see
- * hal.h. */
+/* hal.c — UART waits, ADC, watchdog sleep and EEPROM of the ATmega328P;
+ * the UART's ring buffer is targets/common/uart.c. See hal.h. */
 #include "hal.h"
 
 #include <avr/eeprom.h>
@@ -8,28 +8,17 @@
 #include <avr/sleep.h>
 #include <avr/wdt.h>
 
-#define UART_BUF 64 /* power of two */
-static volatile char uart_buf[UART_BUF];
-static volatile uint8_t uart_head, uart_tail;
+#include "../common/uart.h"
+
 static volatile uint8_t adc_done, tx_done;
 
 static uint32_t EEMEM nvm_reserve = 0xFFFFFFFFul;
-
-ISR(USART_UDRE_vect)
-{
-    if (uart_head == uart_tail) {
-        UCSR0B &= (uint8_t)~_BV(UDRIE0);
-        return;
-    }
-    UDR0 = uart_buf[uart_tail];
-    uart_tail = (uart_tail + 1) & (UART_BUF - 1);
-}
 
 /* TXC: a byte has left. Done only when nothing is queued and UDRE has
  * already found the buffer empty (simavr raises TXC after every byte) */
 ISR(USART_TX_vect)
 {
-    if (uart_head == uart_tail && !(UCSR0B & _BV(UDRIE0)))
+    if (uart_idle())
         tx_done = 1;
 }
 
@@ -63,11 +52,7 @@ void hal_init(void)
     PORTB = 0xFF;
     PORTD = (uint8_t)~_BV(PD0);
     DIDR0 = _BV(ADC0D) | _BV(ADC1D);
-    /* UART 115200 baud: U2X, UBRR = 16 (2.1% error, as the Uno bootloader) */
-    UCSR0A = _BV(U2X0);
-    UBRR0 = 16;
-    UCSR0C = _BV(UCSZ01) | _BV(UCSZ00);
-    UCSR0B = _BV(TXEN0);
+    uart_init(); /* 115200 baud 8N1 */
     tx_done = 1; /* nothing to wait for yet */
     /* ADC: AVcc reference, 16 MHz / 128 = 125 kHz, interrupt on completion */
     ADMUX = _BV(REFS0);
@@ -77,13 +62,10 @@ void hal_init(void)
 
 void hal_putc(char c)
 {
-    uint8_t next = (uart_head + 1) & (UART_BUF - 1);
-    SLEEP_IDLE_UNTIL(next != uart_tail); /* full: UDRE takes a byte and wakes us */
-    uart_buf[uart_head] = c;
-    uart_head = next;
+    SLEEP_IDLE_UNTIL(uart_room()); /* full: UDRE takes a byte and wakes us */
     tx_done = 0; /* hal_flush waits for this byte too */
     UCSR0A = _BV(U2X0) | _BV(TXC0); /* a stale TXC (write 1 clears it) must not end the wait early */
-    UCSR0B |= _BV(UDRIE0);
+    uart_queue(c);
 }
 
 void hal_flush(void)

@@ -1,6 +1,7 @@
 /* hal.h — the ATmega328P under the E2EE node (Arduino Uno, 16 MHz): UART,
  * ADC, watchdog sleep and EEPROM. Everything that touches AVR registers is in
- * hal.c; e2ee_msg.c stays portable.
+ * hal.c (the UART's ring buffer in targets/common/uart.c, shared with the
+ * other targets); e2ee_msg.c stays portable.
  *
  * Power: between messages the node sleeps in power-down, woken by the
  * watchdog interrupt (8 s steps); while a conversion or a UART byte is
