@@ -11,15 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
+#include "check/lw_util.h"
 
 const char *gw_ident_name(uint8_t ident)
 {
@@ -42,15 +34,15 @@ int gw_parse_datagram(const uint8_t *buf, size_t len, gw_datagram *d, char *err,
 {
     memset(d, 0, sizeof *d);
     if (len < 4) {
-        msg(err, errlen, "datagram of %zu bytes is too short: the header needs 4 (bytes 0-3)",
-            len);
+        lw_errf(err, errlen, "datagram of %zu bytes is too short: the header needs 4 (bytes 0-3)",
+                len);
         return -1;
     }
     d->version = buf[0];
     d->token = (uint16_t)(buf[1] << 8 | buf[2]);
     d->ident = buf[3];
     if (d->version != 1 && d->version != 2) {
-        msg(err, errlen, "byte 0: protocol version %u, expected 2 (or 1)", d->version);
+        lw_errf(err, errlen, "byte 0: protocol version %u, expected 2 (or 1)", d->version);
         return -1;
     }
     switch (d->ident) {
@@ -58,8 +50,8 @@ int gw_parse_datagram(const uint8_t *buf, size_t len, gw_datagram *d, char *err,
     case GW_PULL_DATA:
     case GW_TX_ACK:
         if (len < 12) {
-            msg(err, errlen, "%s of %zu bytes: the gateway EUI needs bytes 4-11",
-                gw_ident_name(d->ident), len);
+            lw_errf(err, errlen, "%s of %zu bytes: the gateway EUI needs bytes 4-11",
+                    gw_ident_name(d->ident), len);
             return -1;
         }
         d->has_eui = true;
@@ -67,16 +59,16 @@ int gw_parse_datagram(const uint8_t *buf, size_t len, gw_datagram *d, char *err,
         d->json = (const char *)buf + 12;
         d->json_len = len - 12;
         if (d->ident == GW_PULL_DATA && d->json_len) {
-            msg(err, errlen, "PULL_DATA of %zu bytes: expected 12, extra data from byte 12",
-                len);
+            lw_errf(err, errlen, "PULL_DATA of %zu bytes: expected 12, extra data from byte 12",
+                    len);
             return -1;
         }
         if (d->ident == GW_PUSH_DATA && (d->json_len == 0 || buf[12] != '{')) {
             if (d->json_len == 0)
-                msg(err, errlen, "PUSH_DATA without JSON: expected '{' at byte 12");
+                lw_errf(err, errlen, "PUSH_DATA without JSON: expected '{' at byte 12");
             else
-                msg(err, errlen, "byte 12: PUSH_DATA JSON must start with '{', got 0x%02X",
-                    buf[12]);
+                lw_errf(err, errlen, "byte 12: PUSH_DATA JSON must start with '{', got 0x%02X",
+                        buf[12]);
             return -1;
         }
         return 0;
@@ -88,7 +80,7 @@ int gw_parse_datagram(const uint8_t *buf, size_t len, gw_datagram *d, char *err,
         d->json_len = len > 4 ? len - 4 : 0;
         return 0;
     default:
-        msg(err, errlen, "byte 3: unknown identifier 0x%02X", d->ident);
+        lw_errf(err, errlen, "byte 3: unknown identifier 0x%02X", d->ident);
         return -1;
     }
 }
@@ -142,25 +134,25 @@ long gw_base64_decode(const char *s, uint8_t *out, size_t cap, char *err, size_t
     while (body > 0 && s[body - 1] == '=')
         body--;
     if (n - body > 2) {
-        msg(err, errlen, "base64: too much padding at position %zu", body);
+        lw_errf(err, errlen, "base64: too much padding at position %zu", body);
         return -1;
     }
     for (size_t i = 0; i < body; i++)
         if (b64val(s[i]) < 0) {
-            msg(err, errlen, "base64: bad character '%c' at position %zu", s[i], i);
+            lw_errf(err, errlen, "base64: bad character '%c' at position %zu", s[i], i);
             return -1;
         }
     if (body % 4 == 1) {
-        msg(err, errlen, "base64: %zu characters cannot be whole bytes", body);
+        lw_errf(err, errlen, "base64: %zu characters cannot be whole bytes", body);
         return -1;
     }
     if (n != body && n % 4) {
-        msg(err, errlen, "base64: padded length %zu is not a multiple of 4", n);
+        lw_errf(err, errlen, "base64: padded length %zu is not a multiple of 4", n);
         return -1;
     }
     size_t outlen = body / 4 * 3 + (body % 4 ? body % 4 - 1 : 0);
     if (outlen > cap) {
-        msg(err, errlen, "base64: %zu bytes, more than %zu", outlen, cap);
+        lw_errf(err, errlen, "base64: %zu bytes, more than %zu", outlen, cap);
         return -1;
     }
     /* EVP_DecodeBlock wants padded input and returns whole triples. */
@@ -170,7 +162,7 @@ long gw_base64_decode(const char *s, uint8_t *out, size_t cap, char *err, size_t
     if (!padded || !tmp) {
         free(padded);
         free(tmp);
-        msg(err, errlen, "out of memory");
+        lw_errf(err, errlen, "out of memory");
         return -1;
     }
     memcpy(padded, s, body);
@@ -180,7 +172,7 @@ long gw_base64_decode(const char *s, uint8_t *out, size_t cap, char *err, size_t
     if (r < 0 || (size_t)r < outlen) {
         free(padded);
         free(tmp);
-        msg(err, errlen, "base64: cannot decode");
+        lw_errf(err, errlen, "base64: cannot decode");
         return -1;
     }
     memcpy(out, tmp, outlen);
@@ -340,35 +332,35 @@ int gw_parse_push(const char *json, size_t len, gw_push *out, char *err, size_t 
     if (!root) {
         /* je.position is the byte offset into the JSON; the JSON starts at
          * byte 12 of the datagram. */
-        msg(err, errlen, "JSON error at byte %d of the datagram: %s", je.position + 12, je.text);
+        lw_errf(err, errlen, "JSON error at byte %d of the datagram: %s", je.position + 12, je.text);
         return -1;
     }
     if (!json_is_object(root)) {
-        msg(err, errlen, "JSON root is not an object");
+        lw_errf(err, errlen, "JSON root is not an object");
         json_decref(root);
         return -1;
     }
     json_t *rx = json_object_get(root, "rxpk");
     json_t *st = json_object_get(root, "stat");
     if (!rx && !st) {
-        msg(err, errlen, "JSON has neither \"rxpk\" nor \"stat\"");
+        lw_errf(err, errlen, "JSON has neither \"rxpk\" nor \"stat\"");
         json_decref(root);
         return -1;
     }
     if (rx && !json_is_array(rx)) {
-        msg(err, errlen, "\"rxpk\" is not an array");
+        lw_errf(err, errlen, "\"rxpk\" is not an array");
         json_decref(root);
         return -1;
     }
     if (st && !json_is_object(st)) {
-        msg(err, errlen, "\"stat\" is not an object");
+        lw_errf(err, errlen, "\"stat\" is not an object");
         json_decref(root);
         return -1;
     }
     if (rx && json_array_size(rx)) {
         out->rxpk = calloc(json_array_size(rx), sizeof *out->rxpk);
         if (!out->rxpk) {
-            msg(err, errlen, "out of memory");
+            lw_errf(err, errlen, "out of memory");
             json_decref(root);
             return -1;
         }

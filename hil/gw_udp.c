@@ -6,28 +6,19 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check/lw_util.h"
+
 struct gw_udp {
     int fd;
     struct sockaddr_storage peer;
     socklen_t peerlen;
 };
-
-static void msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 int gw_udp_parse_url(const char *url, char *host, size_t hostlen, unsigned *port, char *err,
                      size_t errlen)
@@ -36,7 +27,7 @@ int gw_udp_parse_url(const char *url, char *host, size_t hostlen, unsigned *port
     if (!strncmp(s, "udp://", 6))
         s += 6;
     else if (strstr(s, "://")) {
-        msg(err, errlen, "gateway '%s': only udp:// is supported", url);
+        lw_errf(err, errlen, "gateway '%s': only udp:// is supported", url);
         return -1;
     }
     const char *colon;
@@ -45,7 +36,7 @@ int gw_udp_parse_url(const char *url, char *host, size_t hostlen, unsigned *port
     if (*s == '[') {
         const char *close = strchr(s, ']');
         if (!close || close[1] != ':') {
-            msg(err, errlen, "gateway '%s': expected [IPv6]:PORT", url);
+            lw_errf(err, errlen, "gateway '%s': expected [IPv6]:PORT", url);
             return -1;
         }
         h = s + 1;
@@ -54,13 +45,13 @@ int gw_udp_parse_url(const char *url, char *host, size_t hostlen, unsigned *port
     } else {
         colon = strrchr(s, ':');
         if (!colon) {
-            msg(err, errlen, "gateway '%s': expected HOST:PORT, e.g. udp://127.0.0.1:1700", url);
+            lw_errf(err, errlen, "gateway '%s': expected HOST:PORT, e.g. udp://127.0.0.1:1700", url);
             return -1;
         }
         hl = (size_t)(colon - s);
     }
     if (hl == 0 || hl >= hostlen) {
-        msg(err, errlen, "gateway '%s': bad host", url);
+        lw_errf(err, errlen, "gateway '%s': bad host", url);
         return -1;
     }
     memcpy(host, h, hl);
@@ -69,7 +60,7 @@ int gw_udp_parse_url(const char *url, char *host, size_t hostlen, unsigned *port
     errno = 0;
     unsigned long p = strtoul(colon + 1, &end, 10);
     if (errno || end == colon + 1 || *end || p > 65535) {
-        msg(err, errlen, "gateway '%s': bad port '%s' (0..65535)", url, colon + 1);
+        lw_errf(err, errlen, "gateway '%s': bad port '%s' (0..65535)", url, colon + 1);
         return -1;
     }
     *port = (unsigned)p;
@@ -110,18 +101,18 @@ int gw_udp_open(const char *url, gw_udp **out, char *bound, size_t boundlen, cha
     snprintf(ps, sizeof ps, "%u", port);
     int rc = getaddrinfo(host, ps, &hints, &ai);
     if (rc != 0) {
-        msg(err, errlen, "gateway '%s': cannot resolve '%s': %s", url, host, gai_strerror(rc));
+        lw_errf(err, errlen, "gateway '%s': cannot resolve '%s': %s", url, host, gai_strerror(rc));
         return -1;
     }
     int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        msg(err, errlen, "gateway '%s': socket: %s", url, strerror(errno));
+        lw_errf(err, errlen, "gateway '%s': socket: %s", url, strerror(errno));
         freeaddrinfo(ai);
         return -1;
     }
     if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-        msg(err, errlen, "gateway '%s': cannot listen: %s%s", url, strerror(errno),
-            errno == EADDRINUSE ? " (another network server or lorahil on that port?)" : "");
+        lw_errf(err, errlen, "gateway '%s': cannot listen: %s%s", url, strerror(errno),
+                errno == EADDRINUSE ? " (another network server or lorahil on that port?)" : "");
         close(fd);
         freeaddrinfo(ai);
         return -1;
@@ -137,7 +128,7 @@ int gw_udp_open(const char *url, gw_udp **out, char *bound, size_t boundlen, cha
     gw_udp *g = calloc(1, sizeof *g);
     if (!g) {
         close(fd);
-        msg(err, errlen, "out of memory");
+        lw_errf(err, errlen, "out of memory");
         return -1;
     }
     g->fd = fd;
@@ -159,13 +150,13 @@ long gw_udp_recv(gw_udp *g, uint8_t *buf, size_t cap, char *from, size_t fromlen
         g->peerlen = 0;
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return 0;
-        msg(err, errlen, "gateway socket: %s", strerror(errno));
+        lw_errf(err, errlen, "gateway socket: %s", strerror(errno));
         return -1;
     }
     if (from)
         addr_text((struct sockaddr *)&g->peer, from, fromlen);
     if ((size_t)n > cap) {
-        msg(err, errlen, "datagram of %zd bytes is larger than %zu", n, cap);
+        lw_errf(err, errlen, "datagram of %zd bytes is larger than %zu", n, cap);
         return -2;
     }
     return (long)n;
@@ -174,11 +165,11 @@ long gw_udp_recv(gw_udp *g, uint8_t *buf, size_t cap, char *from, size_t fromlen
 int gw_udp_reply(gw_udp *g, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
     if (!g->peerlen) {
-        msg(err, errlen, "no gateway to reply to");
+        lw_errf(err, errlen, "no gateway to reply to");
         return -1;
     }
     if (sendto(g->fd, buf, len, 0, (struct sockaddr *)&g->peer, g->peerlen) != (ssize_t)len) {
-        msg(err, errlen, "cannot answer the gateway: %s", strerror(errno));
+        lw_errf(err, errlen, "cannot answer the gateway: %s", strerror(errno));
         return -1;
     }
     return 0;

@@ -4,24 +4,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "check/lw_util.h"
 
-static void msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
+extern char **environ;
 
 int hil_flash_argv(const hil_flash_opts *o, char *buf, size_t buflen, char **argv, size_t cap)
 {
@@ -77,12 +68,12 @@ int hil_flash(const hil_flash_opts *o, char *log, size_t loglen, char *err, size
     char buf[4096];
     char *argv[16];
     if (hil_flash_argv(o, buf, sizeof buf, argv, 16) < 0) {
-        msg(err, errlen, "avrdude command line too long");
+        lw_errf(err, errlen, "avrdude command line too long");
         return -1;
     }
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) != 0) {
-        msg(err, errlen, "pipe: %s", strerror(errno));
+        lw_errf(err, errlen, "pipe: %s", strerror(errno));
         return -1;
     }
     posix_spawn_file_actions_t fa;
@@ -96,8 +87,8 @@ int hil_flash(const hil_flash_opts *o, char *log, size_t loglen, char *err, size
     close(pfd[1]);
     if (rc != 0) {
         close(pfd[0]);
-        msg(err, errlen, "cannot run avrdude: %s (Debian: sudo apt-get install avrdude)",
-            strerror(rc));
+        lw_errf(err, errlen, "cannot run avrdude: %s (Debian: sudo apt-get install avrdude)",
+                strerror(rc));
         return -2;
     }
     /* Keep the tail of the output: the end is where avrdude says what failed. */
@@ -133,22 +124,22 @@ int hil_flash(const hil_flash_opts *o, char *log, size_t loglen, char *err, size
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) {
-            msg(err, errlen, "waitpid: %s", strerror(errno));
+            lw_errf(err, errlen, "waitpid: %s", strerror(errno));
             return -1;
         }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-        msg(err, errlen, "cannot run avrdude (Debian: sudo apt-get install avrdude)");
+        lw_errf(err, errlen, "cannot run avrdude (Debian: sudo apt-get install avrdude)");
         return -2;
     }
     char line[200] = "";
     if (log)
         last_error_line(log, line, sizeof line);
     if (WIFEXITED(status))
-        msg(err, errlen, "avrdude failed (exit %d): %s", WEXITSTATUS(status),
-            line[0] ? line : "no output");
+        lw_errf(err, errlen, "avrdude failed (exit %d): %s", WEXITSTATUS(status),
+                line[0] ? line : "no output");
     else
-        msg(err, errlen, "avrdude killed by signal %d", WTERMSIG(status));
+        lw_errf(err, errlen, "avrdude killed by signal %d", WTERMSIG(status));
     return -1;
 }

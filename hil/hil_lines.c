@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/lw_util.h"
+
 void hil_lines_init(hil_lines *l)
 {
     memset(l, 0, sizeof *l);
@@ -105,17 +107,6 @@ static void errf(hil_parsed *out, const char *fmt, ...)
     out->kind = HIL_BAD;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Parses hex groups starting at line[pos] until the end or the first token
  * containing '='. Returns the position after the hex, or -1 (error set). */
 static long parse_hex(const char *line, size_t pos, hil_parsed *out)
@@ -135,7 +126,7 @@ static long parse_hex(const char *line, size_t pos, hil_parsed *out)
         if (memchr(line + pos, '=', end - pos))
             break;
         for (size_t i = pos; i < end; i++) {
-            int v = hexval(line[i]);
+            int v = lw_hexval(line[i]);
             if (v < 0) {
                 errf(out, "bad hex digit '%c' at column %zu", line[i], i + 1);
                 return -1;

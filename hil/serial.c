@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libserialport.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,22 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check/lw_util.h"
+
 struct serial_port {
     char name[256];
     struct sp_port *sp;     /* NULL for a pseudo-terminal */
     int fd;                 /* poll()able descriptor for both kinds */
     int zero_reads;         /* consecutive 0-byte reads after poll said "ready" */
 };
-
-static void msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static void copy_str(char *dst, size_t cap, const char *src)
 {
@@ -79,11 +70,11 @@ int serial_list(serial_port_info **out, size_t *n, char *err, size_t errlen)
         /* No sysfs (a container or chroot): libserialport cannot enumerate
            and fails; there are no ports to list, which is not an error. */
         *out = calloc(1, sizeof **out);
-        return *out ? 0 : (msg(err, errlen, "out of memory listing serial ports"), -1);
+        return *out ? 0 : (lw_errf(err, errlen, "out of memory listing serial ports"), -1);
     }
     if (rc != SP_OK) {
         char *m = sp_last_error_message();
-        msg(err, errlen, "cannot list serial ports: %s", m ? m : "libserialport error");
+        lw_errf(err, errlen, "cannot list serial ports: %s", m ? m : "libserialport error");
         sp_free_error_message(m);
         return -1;
     }
@@ -93,7 +84,7 @@ int serial_list(serial_port_info **out, size_t *n, char *err, size_t errlen)
     serial_port_info *v = calloc(count ? count : 1, sizeof *v);
     if (!v) {
         sp_free_port_list(list);
-        msg(err, errlen, "out of memory listing serial ports");
+        lw_errf(err, errlen, "out of memory listing serial ports");
         return -1;
     }
     for (size_t i = 0; i < count; i++) {
@@ -161,17 +152,17 @@ static int open_pty(serial_port *p, int baud, char *err, size_t errlen)
 {
     speed_t sp = termios_speed(baud);
     if (sp == B0) {
-        msg(err, errlen, "unsupported baud rate %d for %s", baud, p->name);
+        lw_errf(err, errlen, "unsupported baud rate %d for %s", baud, p->name);
         return -1;
     }
     p->fd = open(p->name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (p->fd < 0) {
-        msg(err, errlen, "cannot open %s: %s", p->name, strerror(errno));
+        lw_errf(err, errlen, "cannot open %s: %s", p->name, strerror(errno));
         return -1;
     }
     struct termios t;
     if (tcgetattr(p->fd, &t) != 0) {
-        msg(err, errlen, "%s is not a terminal: %s", p->name, strerror(errno));
+        lw_errf(err, errlen, "%s is not a terminal: %s", p->name, strerror(errno));
         close(p->fd);
         p->fd = -1;
         return -1;
@@ -185,7 +176,7 @@ static int open_pty(serial_port *p, int baud, char *err, size_t errlen)
     cfsetispeed(&t, sp);
     cfsetospeed(&t, sp);
     if (tcsetattr(p->fd, TCSANOW, &t) != 0) {
-        msg(err, errlen, "cannot configure %s: %s", p->name, strerror(errno));
+        lw_errf(err, errlen, "cannot configure %s: %s", p->name, strerror(errno));
         close(p->fd);
         p->fd = -1;
         return -1;
@@ -196,7 +187,7 @@ static int open_pty(serial_port *p, int baud, char *err, size_t errlen)
 static int sp_fail(serial_port *p, const char *what, char *err, size_t errlen)
 {
     char *m = sp_last_error_message();
-    msg(err, errlen, "%s %s: %s", what, p->name, m ? m : "libserialport error");
+    lw_errf(err, errlen, "%s %s: %s", what, p->name, m ? m : "libserialport error");
     sp_free_error_message(m);
     return -1;
 }
@@ -206,7 +197,7 @@ static int open_sp(serial_port *p, int baud, char *err, size_t errlen)
     if (sp_get_port_by_name(p->name, &p->sp) != SP_OK) {
         p->sp = NULL;
         if (access(p->name, F_OK) != 0)
-            msg(err, errlen, "cannot open %s: no such port (see 'lorahil ports')", p->name);
+            lw_errf(err, errlen, "cannot open %s: no such port (see 'lorahil ports')", p->name);
         else
             return sp_fail(p, "cannot open", err, errlen);
         return -1;
@@ -243,16 +234,16 @@ int serial_open(const char *name, int baud, serial_port **out, char *err, size_t
 {
     *out = NULL;
     if (baud <= 0) {
-        msg(err, errlen, "bad baud rate %d", baud);
+        lw_errf(err, errlen, "bad baud rate %d", baud);
         return -1;
     }
     serial_port *p = calloc(1, sizeof *p);
     if (!p) {
-        msg(err, errlen, "out of memory");
+        lw_errf(err, errlen, "out of memory");
         return -1;
     }
     if (strlen(name) >= sizeof p->name) {
-        msg(err, errlen, "port name too long");
+        lw_errf(err, errlen, "port name too long");
         free(p);
         return -1;
     }
@@ -325,8 +316,8 @@ long serial_read(serial_port *p, uint8_t *buf, size_t cap, bool hangup, char *er
         if (rc < 0) {
             if (errno == EAGAIN || errno == EINTR)
                 return 0;
-            msg(err, errlen, "port %s lost: %s", p->name,
-                errno ? strerror(errno) : "read failed");
+            lw_errf(err, errlen, "port %s lost: %s", p->name,
+                    errno ? strerror(errno) : "read failed");
             return -1;
         }
         n = rc;
@@ -335,7 +326,7 @@ long serial_read(serial_port *p, uint8_t *buf, size_t cap, bool hangup, char *er
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR)
                 return 0;
-            msg(err, errlen, "port %s lost: %s", p->name, strerror(errno));
+            lw_errf(err, errlen, "port %s lost: %s", p->name, strerror(errno));
             return -1;
         }
     }
@@ -346,9 +337,9 @@ long serial_read(serial_port *p, uint8_t *buf, size_t cap, bool hangup, char *er
     /* poll() said readable or hung up, yet nothing came: the device is gone
      * (a USB adapter unplugged, the other end of a pty closed). */
     if (hangup || ++p->zero_reads >= 3) {
-        msg(err, errlen, "port %s lost: %s", p->name,
-            access(p->name, F_OK) != 0 ? "the device disappeared (unplugged?)"
-                                       : "hang-up (the other end closed)");
+        lw_errf(err, errlen, "port %s lost: %s", p->name,
+                access(p->name, F_OK) != 0 ? "the device disappeared (unplugged?)"
+                                           : "hang-up (the other end closed)");
         return -1;
     }
     return 0;
@@ -364,7 +355,7 @@ int serial_write(serial_port *p, const void *buf, size_t len, char *err, size_t 
             if (rc < 0)
                 return sp_fail(p, "cannot write to", err, errlen);
             if (rc == 0) {
-                msg(err, errlen, "write to %s timed out", p->name);
+                lw_errf(err, errlen, "write to %s timed out", p->name);
                 return -1;
             }
             n = rc;
@@ -375,7 +366,7 @@ int serial_write(serial_port *p, const void *buf, size_t len, char *err, size_t 
                     sleep_ms(1);
                     continue;
                 }
-                msg(err, errlen, "cannot write to %s: %s", p->name, strerror(errno));
+                lw_errf(err, errlen, "cannot write to %s: %s", p->name, strerror(errno));
                 return -1;
             }
         }
