@@ -26,6 +26,7 @@
 
 #define DEFAULT_DURATION_NS (10ull * 60 * 1000000000ull)
 #define DEFAULT_SILENT_NS (5ull * 60 * 1000000000ull)
+#define MAX_EXTRA_NODES 7       /* --node boards besides node 0 */
 
 static void usage(FILE *f)
 {
@@ -68,11 +69,23 @@ static void usage(FILE *f)
         "                        printed on stderr) for tools made for real boards:\n"
         "                        lorahil hil --port PATH --reset none. Closed at the end\n"
         "                        of the run once the reader has taken every byte\n"
+        "  --node FIRMWARE[,board=NAME|FILE]\n"
+        "                        one more board on the same simulated air (repeatable, up\n"
+        "                        to %d): the first firmware is node 0, these are nodes 1,\n"
+        "                        2, ... Each has its own AVR, SX1276 and UART (serial lines\n"
+        "                        tagged nN) and hears every frame the others transmit when\n"
+        "                        its radio listens on the same frequency, SF, bandwidth, IQ\n"
+        "                        and sync word (RSSI -60 dBm, SNR 9 dB). board= defaults to\n"
+        "                        --board (jumpers apply to node 0 only). The keys, checks,\n"
+        "                        network server, --e2ee-key and --pty are node 0's; the\n"
+        "                        gateway hears every node. Boards run in simulated-time\n"
+        "                        order, none more than 100 us ahead of another\n"
         "\n"
         "A fault (illegal opcode, jump outside flash, stack overflow, watchdog reset,\n"
         "reset loop, silence, crash) ends the run. Keys are never printed unmasked.\n"
         "Exit status: 0 every check passed, 1 a check failed, the firmware faulted or\n"
-        "the run was interrupted (Ctrl-C: what ran is kept), 2 bad usage or input.\n");
+        "the run was interrupted (Ctrl-C: what ran is kept), 2 bad usage or input.\n",
+        MAX_EXTRA_NODES);
 }
 
 /* ---- argument helpers ---- */
@@ -234,6 +247,7 @@ typedef struct out_ctx {
     rpt_events *rep;            /* events kept for --report, or NULL */
     rpt_progress prog;          /* progress line on a terminal (stderr) */
     unsigned long frames;
+    bool multi;                 /* several boards: tag lines with their node */
 } out_ctx;
 
 static void fmt_t(char *b, size_t n, uint64_t t_ns)
@@ -290,8 +304,12 @@ static const char *bw_name(uint32_t bw, char *b, size_t n)
 
 static void print_event(out_ctx *o, const ev_event *ev)
 {
-    char t[32], bw[16];
+    char t[40], bw[16];
     fmt_t(t, sizeof t, ev->t_ns);
+    if (o->multi) {
+        size_t l = strlen(t);
+        snprintf(t + l, sizeof t - l, "  n%d", ev->node);
+    }
     switch (ev->type) {
     case EV_SERIAL_LINE:
         if (!o->quiet)
@@ -391,29 +409,59 @@ static void run_sink(void *ctx, const ev_event *ev)
     write_event(o, &copy);
     print_event(o, &copy);
     ev_sink vs = {verdict_sink, o};
-    lws_feed(o->lws, &copy, &vs);
-    if (o->e2ee)
-        e2ees_feed(o->e2ee, &copy, &vs);
+    if (ev->node == 0) {        /* the keys and the E2EE key are node 0's */
+        lws_feed(o->lws, &copy, &vs);
+        if (o->e2ee)
+            e2ees_feed(o->e2ee, &copy, &vs);
+    }
     fflush(stdout);
-    if (ev->type == EV_RADIO_TX)
+    if (ev->type == EV_RADIO_TX && ev->node == 0)
         o->frames++;
     rpt_progress_update(&o->prog, ev->t_ns, o->frames);
 }
 
-static sim_host *running;
+static sim_host *running[1 + MAX_EXTRA_NODES];
+static size_t nrunning;
 
 static void on_sigint(int sig)
 {
     (void)sig;
-    if (running)
-        sim_host_stop(running);
+    for (size_t i = 0; i < nrunning; i++)
+        sim_host_stop(running[i]);
+}
+
+/* "FIRMWARE[,board=NAME|FILE]" */
+static int parse_node(const char *s, char *fw, size_t flen, char *board, size_t blen)
+{
+    const char *comma = strchr(s, ',');
+    board[0] = 0;
+    size_t n = comma ? (size_t)(comma - s) : strlen(s);
+    if (n >= flen) {
+        fprintf(stderr, "lorahil sim: --node '%s': firmware path too long\n", s);
+        return -1;
+    }
+    if (comma == s || !*s) {
+        fprintf(stderr, "lorahil sim: --node '%s': expected FIRMWARE[,board=NAME|FILE]\n", s);
+        return -1;
+    }
+    if (comma) {
+        if (strncmp(comma + 1, "board=", 6) || !comma[7] || strlen(comma + 7) >= blen) {
+            fprintf(stderr, "lorahil sim: --node '%s': after the firmware only board=NAME|FILE "
+                    "is known\n", s);
+            return -1;
+        }
+        snprintf(board, blen, "%s", comma + 7);
+    }
+    memcpy(fw, s, n);
+    fw[n] = 0;
+    return 0;
 }
 
 int cmd_sim(int argc, char **argv)
 {
     enum { O_MCU = 256, O_FREQ, O_BOARD, O_JUMPER, O_DEVADDR, O_NWKSKEY, O_APPSKEY, O_KEYS,
            O_FOR, O_SEED, O_EVENTS, O_SILENT, O_QUIET, O_HELP, O_PTY, O_E2EE, O_DOWNLINK, O_REPORT,
-           O_FCNT_LAST };
+           O_FCNT_LAST, O_NODE };
     static const struct option opts[] = {
         {"mcu", required_argument, 0, O_MCU},       {"freq", required_argument, 0, O_FREQ},
         {"board", required_argument, 0, O_BOARD},   {"jumper", required_argument, 0, O_JUMPER},
@@ -429,6 +477,7 @@ int cmd_sim(int argc, char **argv)
         {"e2ee-key", required_argument, 0, O_E2EE},
         {"report", required_argument, 0, O_REPORT},
         {"fcnt-last", required_argument, 0, O_FCNT_LAST},
+        {"node", required_argument, 0, O_NODE},
         {0, 0, 0, 0}};
     const char *mcu = NULL, *board_spec = "dragino-shield-v1.4", *keys_file = NULL;
     const char *events_path = NULL;
@@ -445,6 +494,8 @@ int cmd_sim(int argc, char **argv)
     size_t ndowns = 0;
     bool have_fcnt_last = false;
     uint32_t fcnt_last = 0;
+    const char *node_args[MAX_EXTRA_NODES];
+    size_t nextra = 0;
 
     optind = 1;
     opterr = 0;
@@ -511,6 +562,13 @@ int cmd_sim(int argc, char **argv)
         case O_PTY: pty = true; break;
         case O_E2EE: e2ee_s = optarg; break;
         case O_REPORT: report_dir = optarg; break;
+        case O_NODE:
+            if (nextra == MAX_EXTRA_NODES) {
+                fprintf(stderr, "lorahil sim: at most %d --node options\n", MAX_EXTRA_NODES);
+                return LH_EXIT_USAGE;
+            }
+            node_args[nextra++] = optarg;
+            break;
         case O_FCNT_LAST: {
             errno = 0;
             unsigned long long v = strtoull(optarg, &end, 0);
@@ -638,11 +696,43 @@ int cmd_sim(int argc, char **argv)
         e2ees_free(o.e2ee);
         return LH_EXIT_USAGE;
     }
+    /* further boards on the same air: no keys, so the network server
+     * answers node 0 only */
+    static char node_fw[MAX_EXTRA_NODES][PATH_MAX];
+    static sim_board node_board[MAX_EXTRA_NODES];
+    sim_host *hosts[1 + MAX_EXTRA_NODES] = {h};
+    size_t nhosts = 1;
+    for (size_t i = 0; i < nextra; i++) {
+        char bspec[PATH_MAX];
+        int bad = parse_node(node_args[i], node_fw[i], sizeof node_fw[i], bspec, sizeof bspec);
+        if (!bad && sim_board_load(&node_board[i], bspec[0] ? bspec : board_spec, boards_dir,
+                                   err, sizeof err) != 0) {
+            fprintf(stderr, "lorahil sim: --node '%s': %s\n", node_args[i], err);
+            bad = 1;
+        }
+        sim_host_cfg nc = {.firmware = node_fw[i], .board = &node_board[i], .seed = seed,
+                           .duration_ns = duration, .silent_ns = silent,
+                           .sink = {run_sink, &o}, .node = (int)(i + 1)};
+        if (!bad && sim_host_new(&hosts[nhosts], &nc, err, sizeof err) != 0) {
+            fprintf(stderr, "lorahil sim: --node '%s': %s\n", node_args[i], err);
+            bad = 1;
+        }
+        if (bad) {
+            for (size_t k = 0; k < nhosts; k++)
+                sim_host_free(hosts[k]);
+            lws_free(o.lws);
+            e2ees_free(o.e2ee);
+            return LH_EXIT_USAGE;
+        }
+        nhosts++;
+    }
+    o.multi = nhosts > 1;
     if (events_path) {
         o.events = fopen(events_path, "w");
         if (!o.events) {
             fprintf(stderr, "lorahil sim: %s: %s\n", events_path, strerror(errno));
-            sim_host_free(h);
+            for (size_t k = 0; k < nhosts; k++)
+                sim_host_free(hosts[k]);
             lws_free(o.lws);
             e2ees_free(o.e2ee);
             return LH_EXIT_USAGE;
@@ -666,6 +756,9 @@ int cmd_sim(int argc, char **argv)
         printf(", E2EE key %s", em);
     }
     printf("\n");
+    for (size_t i = 1; i < nhosts; i++)
+        printf("  node %zu: %s on %s (%s @ %.3g MHz)\n", i, node_fw[i - 1],
+               node_board[i - 1].name, node_board[i - 1].mcu, node_board[i - 1].freq_hz / 1e6);
     fflush(stdout);
 
     sim_pty spty = {.master = -1, .slave = -1};
@@ -674,7 +767,8 @@ int cmd_sim(int argc, char **argv)
             fprintf(stderr, "lorahil sim: --pty: %s\n", err);
             if (o.events)
                 fclose(o.events);
-            sim_host_free(h);
+            for (size_t k = 0; k < nhosts; k++)
+                sim_host_free(hosts[k]);
             lws_free(o.lws);
             e2ees_free(o.e2ee);
             return LH_EXIT_USAGE;
@@ -684,16 +778,22 @@ int cmd_sim(int argc, char **argv)
         fflush(stderr);
     }
 
-    running = h;
+    for (size_t k = 0; k < nhosts; k++)
+        running[k] = hosts[k];
+    nrunning = nhosts;
     struct sigaction sa = {0}, old_int, old_term;
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    sim_host_stats st;
-    sim_host_run(h, &st);
+    sim_host_stats nst[1 + MAX_EXTRA_NODES];
+    if (nhosts == 1)
+        sim_host_run(h, &nst[0]);
+    else
+        sim_host_run_all(hosts, nhosts, nst);
+    sim_host_stats st = nst[0];
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    running = NULL;
+    nrunning = 0;
     flush_verdicts(&o);
     rpt_progress_done(&o.prog);
     if (pty) {
@@ -735,13 +835,20 @@ int cmd_sim(int argc, char **argv)
             printf(", %u IV lines without ciphertext", et.orphan_ivs);
         printf("\n");
     }
+    bool others_failed = false;
+    for (size_t i = 1; i < nhosts; i++) {
+        printf("  node %zu: run ended by %s at %.3f s, %u faults, %u frames sent\n", i,
+               nst[i].end_reason, nst[i].sim_ns / 1e9, nst[i].faults, nst[i].uplinks);
+        if (nst[i].faults || !strcmp(nst[i].end_reason, "interrupted"))
+            others_failed = true;
+    }
     printf("  speed: %.3f simulated s in %.3f wall s = %.1f simulated s per wall s\n",
            st.sim_ns / 1e9, st.wall_s, st.wall_s > 0 ? st.sim_ns / 1e9 / st.wall_s : 0.0);
 
     /* an interrupted run did not finish its checks: never report it as passed */
     bool interrupted = !strcmp(st.end_reason, "interrupted");
     int rc = (t.verdicts_failed || t.faults || st.faults || et.failed || et.orphan_ivs ||
-              interrupted) ? LH_EXIT_FAIL : LH_EXIT_OK;
+              interrupted || others_failed) ? LH_EXIT_FAIL : LH_EXIT_OK;
     if (o.events) {
         if (fclose(o.events) != 0 && !o.events_error) {
             o.events_error = true;
@@ -774,7 +881,8 @@ int cmd_sim(int argc, char **argv)
         memset(&ro, 0, sizeof ro);
     }
     rpt_events_free(&rep);
-    sim_host_free(h);
+    for (size_t k = 0; k < nhosts; k++)
+        sim_host_free(hosts[k]);
     lws_free(o.lws);
     e2ees_free(o.e2ee);
     memset(&keys, 0, sizeof keys);

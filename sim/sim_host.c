@@ -50,6 +50,14 @@ struct sim_host {
     unsigned faults;
     char *radio_faults[MAX_RADIO_FAULTS];   /* reported once each */
     unsigned nradio_faults;
+    /* the run, split so sim_host_run_all can interleave boards */
+    uint64_t end_cycle;
+    double t0;
+    const char *reason;
+    bool faulted, done;
+    sim_host **peers;           /* boards sharing the air (sim_host_run_all), or NULL */
+    size_t npeers;
+    uint64_t seed;              /* this board's: the scenario's for node 0 */
 };
 
 static uint64_t now_ns(const sim_host *h)
@@ -102,6 +110,22 @@ static void radio_tx(void *ctx, const ev_radio_tx *tx, uint64_t start_ns)
     ev.u.tx = *tx;
     emit(h, &ev);
     sim_air_tx(h->air, tx, start_ns, h->cfg.node);
+    /* every other board on the air hears it from its first preamble symbol
+     * (propagation delay, well under a microsecond, is left out); its model
+     * applies the frequency/SF/BW/IQ/sync word rules */
+    for (size_t i = 0; i < h->npeers; i++) {
+        sim_host *p = h->peers[i];
+        if (p == h || !p->rlink_ready)
+            continue;
+        sx1276_air_frame f = {.freq_hz = tx->freq_hz, .sf = tx->sf, .bw_hz = tx->bw_hz,
+                              .cr = tx->cr, .iq_inverted = tx->iq_inverted,
+                              .implicit_header = tx->implicit_header, .crc = tx->crc,
+                              .sync_word = tx->sync_word, .preamble = tx->preamble,
+                              .start_ns = start_ns, .rssi_dbm = SIM_HOST_PEER_RSSI_DBM,
+                              .snr_db = SIM_HOST_PEER_SNR_DB, .payload = tx->payload,
+                              .len = tx->len};
+        sim_rlink_offer(&p->rlink, &f);
+    }
 }
 
 static void radio_rx_window(void *ctx, const ev_radio_rx_window *w, uint64_t t_ns)
@@ -164,6 +188,13 @@ int sim_host_new(sim_host **out, const sim_host_cfg *cfg, char *err, size_t errl
         return -1;
     }
     h->cfg = *cfg;
+    h->seed = cfg->seed;
+    if (cfg->node != 0) {
+        /* node 0 keeps the scenario seed (a one-board run is unchanged);
+         * every further board draws its own streams from it */
+        sim_rng nr = sim_rng_split(cfg->seed, 0x4E0DE000ull + (uint64_t)(unsigned)cfg->node);
+        h->seed = sim_rng_next(&nr);
+    }
     h->board = *cfg->board;
     h->cfg.board = &h->board;
     snprintf(h->firmware, sizeof h->firmware, "%s", cfg->firmware);
@@ -201,14 +232,14 @@ int sim_host_new(sim_host **out, const sim_host_cfg *cfg, char *err, size_t errl
     sim_watch_attach(&h->watch, avr, &h->fw,
                      cfg->silent_ns ? sim_ns_to_cycles(cfg->silent_ns, hz) : 0);
     sim_extint_attach(&h->extint, avr);
-    sim_adc_noise_attach(&h->adc, avr, cfg->seed); /* -1: no ADC on this core, nothing to feed */
+    sim_adc_noise_attach(&h->adc, avr, h->seed); /* -1: no ADC on this core, nothing to feed */
     if (sim_spiclk_attach(&h->spi, avr, err, errlen) != 0 ||
         sim_uart_attach(&h->uart, avr, '0', on_line, h, err, errlen) != 0)
         goto fail;
 
     sx1276_hooks hooks = {.ctx = h, .dio_changed = radio_dio, .tx_started = radio_tx,
                           .rx_window = radio_rx_window, .fault = radio_fault};
-    sim_rng r = sim_rng_split(cfg->seed, 0x51276);
+    sim_rng r = sim_rng_split(h->seed, 0x51276);
     h->radio = sx1276_new(&hooks, sim_rng_next(&r));
     if (!h->radio) {
         snprintf(err, errlen, "out of memory");
@@ -223,7 +254,7 @@ int sim_host_new(sim_host **out, const sim_host_cfg *cfg, char *err, size_t errl
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    sim_air_cfg ac = {.seed = cfg->seed, .rssi_dbm = -85, .rssi_sd_db = 3, .snr_db = 7,
+    sim_air_cfg ac = {.seed = h->seed, .rssi_dbm = -85, .rssi_sd_db = 3, .snr_db = 7,
                       .snr_sd_db = 1.5, .downlink_rssi_dbm = -80, .downlink_snr_db = 8,
                       .gateway = "sim-gw0", .ns = h->ns ? sim_ns_on_uplink : NULL,
                       .ns_ctx = h->ns, .offer = offer_to_radio, .offer_ctx = h};
@@ -256,53 +287,138 @@ static double wall_now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-int sim_host_run(sim_host *h, sim_host_stats *st)
+static avr_cycle_count_t quantum_timer(avr_t *avr, avr_cycle_count_t when, void *param)
+{
+    (void)avr, (void)when, (void)param;
+    return 0;   /* only there so a sleeping AVR hands over to the other boards */
+}
+
+static void run_begin(sim_host *h)
 {
     avr_t *avr = h->avr;
-    memset(st, 0, sizeof *st);
     ev_event ev = {.type = EV_RUN_START, .t_ns = now_ns(h)};
     ev.u.start = (ev_run_start){.runner = "sim", .firmware = h->firmware,
                                 .board = h->board.name, .seed = h->cfg.seed};
     emit(h, &ev);
 
-    uint64_t end_cycle = sim_ns_to_cycles(h->cfg.duration_ns, avr->frequency);
-    if (end_cycle > avr->cycle)
-        avr_cycle_timer_register(avr, end_cycle - avr->cycle, end_timer, h);
-    double t0 = wall_now();
-    const char *reason = "duration";
-    bool faulted = false;
+    h->end_cycle = sim_ns_to_cycles(h->cfg.duration_ns, avr->frequency);
+    if (h->end_cycle > avr->cycle)
+        avr_cycle_timer_register(avr, h->end_cycle - avr->cycle, end_timer, h);
+    h->t0 = wall_now();
+    h->reason = "duration";
+    h->faulted = false;
+    h->done = false;
+}
+
+/* Runs the AVR until its cycle counter reaches limit_cycle (false) or its
+ * run ends (true: duration, fault, stop). */
+static bool run_until(sim_host *h, uint64_t limit_cycle)
+{
+    avr_t *avr = h->avr;
     for (;;) {
         uint32_t pc_before = avr->pc;
         avr->run(avr);
         sim_extint_step(&h->extint);
         if (sim_watch_step(&h->watch, pc_before, h->spi.bytes + h->uart.bytes)) {
-            faulted = true;
-            reason = "fault";
-            break;
+            h->faulted = true;
+            h->reason = "fault";
+            return true;
         }
-        if (avr->cycle >= end_cycle)
-            break;
+        if (avr->cycle >= h->end_cycle)
+            return true;
         if (h->stop) {
-            reason = "interrupted";
-            break;
+            h->reason = "interrupted";
+            return true;
         }
+        if (avr->cycle >= limit_cycle)
+            return false;
     }
-    st->wall_s = wall_now() - t0;
+}
+
+static void run_finish(sim_host *h, sim_host_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    h->done = true;
+    st->wall_s = wall_now() - h->t0;
     sim_uart_flush(&h->uart);
     uint64_t t = now_ns(h);
-    if (faulted)
+    if (h->faulted)
         emit_fault(h, t, h->watch.kind, h->watch.pc, h->watch.detail);
-    ev = (ev_event){.type = EV_RUN_END, .t_ns = t};
-    ev.u.end = (ev_run_end){.reason = reason, .wall_s = st->wall_s};
+    ev_event ev = {.type = EV_RUN_END, .t_ns = t};
+    ev.u.end = (ev_run_end){.reason = h->reason, .wall_s = st->wall_s};
     emit(h, &ev);
-    st->end_reason = reason;
+    st->end_reason = h->reason;
     st->sim_ns = t;
     st->faults = h->faults;
     st->uplinks = sim_air_uplinks(h->air);
     st->downlinks = sim_air_downlinks(h->air);
     st->spi_bytes = h->rlink.spi_bytes;
     st->uart_bytes = h->uart.bytes;
+}
+
+int sim_host_run(sim_host *h, sim_host_stats *st)
+{
+    run_begin(h);
+    run_until(h, UINT64_MAX);
+    run_finish(h, st);
     return h->faults ? 1 : 0;
+}
+
+int sim_host_run_all(sim_host **hs, size_t n, sim_host_stats *st)
+{
+    for (size_t i = 0; i < n; i++) {
+        hs[i]->peers = hs;
+        hs[i]->npeers = n;
+    }
+    for (size_t i = 0; i < n; i++)
+        run_begin(hs[i]);
+    for (;;) {
+        /* the board furthest behind in simulated time runs next (ties: the
+         * lowest node index), up to SIM_HOST_QUANTUM_NS past the next one */
+        size_t best = n;
+        uint64_t bt = UINT64_MAX, second = UINT64_MAX;
+        bool stop = false;
+        for (size_t i = 0; i < n; i++) {
+            if (hs[i]->stop)
+                stop = true;
+            if (hs[i]->done)
+                continue;
+            uint64_t t = now_ns(hs[i]);
+            if (t < bt) {
+                second = bt;
+                bt = t;
+                best = i;
+            } else if (t < second) {
+                second = t;
+            }
+        }
+        if (best == n)
+            break;
+        sim_host *h = hs[best];
+        if (stop)
+            h->stop = 1;
+        avr_t *avr = h->avr;
+        uint64_t limit = UINT64_MAX;
+        if (second != UINT64_MAX) {
+            limit = sim_ns_to_cycles(second + SIM_HOST_QUANTUM_NS, avr->frequency);
+            if (limit <= avr->cycle)
+                limit = avr->cycle + 1;
+            if (limit < h->end_cycle)
+                avr_cycle_timer_register(avr, limit - avr->cycle, quantum_timer, h);
+        }
+        if (run_until(h, limit)) {
+            avr_cycle_timer_cancel(avr, quantum_timer, h);
+            run_finish(h, &st[best]);
+        }
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (hs[i]->faults)
+            rc = 1;
+        hs[i]->peers = NULL;
+        hs[i]->npeers = 0;
+    }
+    return rc;
 }
 
 void sim_host_free(sim_host *h)

@@ -35,7 +35,8 @@ typedef struct sim_host_cfg {
     const sim_ns_downlink *downlinks;   /* sent after verified uplinks (needs keys) */
     size_t ndownlinks;
     ev_sink sink;               /* every event of the run */
-    int node;                   /* node id in events */
+    int node;                   /* node id in events; nodes other than 0 derive
+                                 * their own random streams from seed */
 } sim_host_cfg;
 
 typedef struct sim_host_stats {
@@ -58,6 +59,31 @@ int sim_host_new(sim_host **out, const sim_host_cfg *cfg, char *err, size_t errl
  * sim_host_stop. Emits run_start first and run_end last. Returns 0 when the
  * run ended without a fault, 1 otherwise. */
 int sim_host_run(sim_host *h, sim_host_stats *st);
+
+/* Several boards on one air. Each host is its own simavr instance, SX1276
+ * model, UART, gateway and (if it has keys) network server; a frame any
+ * board transmits is also offered to every other board's radio at the
+ * instant its preamble starts (RSSI SIM_HOST_PEER_RSSI_DBM, SNR
+ * SIM_HOST_PEER_SNR_DB), and each model applies its own frequency/SF/BW/
+ * IQ/sync word rules.
+ *
+ * Scheduling: the board whose simulated time is smallest runs next (ties:
+ * the lowest index), until it is SIM_HOST_QUANTUM_NS past the next board
+ * (a cycle timer makes a sleeping AVR stop there too). So no board is
+ * more than one quantum (plus one instruction or interrupt entry) ahead of
+ * another: a frame reaches a board at most that late into its preamble,
+ * well inside the 4 of 8 preamble symbols detection needs (1 ms even at
+ * SF7/500 kHz). Events of different boards may therefore be out of time
+ * order by up to a quantum; within a board they are in order. Everything
+ * is single-threaded and ordered by simulated time and node index, so the
+ * same firmware, boards and seed give the same events.
+ *
+ * Each board's run ends on its own (duration, fault); the others go on.
+ * st[i] gets host i's figures. Returns 1 when any board faulted, else 0. */
+#define SIM_HOST_QUANTUM_NS 100000ull     /* 100 us */
+#define SIM_HOST_PEER_RSSI_DBM (-60.0)
+#define SIM_HOST_PEER_SNR_DB 9.0
+int sim_host_run_all(sim_host **hs, size_t n, sim_host_stats *st);
 
 /* Asks a running sim_host_run to end ("interrupted"); async-signal-safe. */
 void sim_host_stop(sim_host *h);
