@@ -17,4 +17,13 @@ int cmd_hil(int argc, char **argv);   /* `lorahil hil` (cli/cmd_hil.c) */
 int cmd_ports(int argc, char **argv); /* `lorahil ports` (cli/cmd_ports.c) */
 int cmd_report(int argc, char **argv); /* `lorahil report`, `lorahil report diff` (cli/cmd_report.c) */
 
+/* Shared helpers (cli/cli_util.c). */
+struct lw_keys;
+/* Prints "lorahil CMD: <message>" as one line on stderr; returns LH_EXIT_USAGE. */
+int cli_bad(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reads the keys file PATH (text, at most 64 KiB) into *k with lw_keys_parse
+ * (check/lorawan.h). Returns 0, or prints one line naming the file (and the
+ * line, from lw_keys_parse) with cli_bad(CMD, ...) and returns LH_EXIT_USAGE. */
+int cli_read_keys_file(const char *cmd, const char *path, struct lw_keys *k);
+
 #endif

@@ -4,7 +4,6 @@
  * and picks the exit code. Bad input is found before anything is printed
  * on stdout, so a run either reports every frame or none. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +11,8 @@
 #include "check/lorawan.h"
 #include "check/lw_mac.h"
 #include "check/lw_toa.h"
+#include "check/lw_util.h"
 #include "cli.h"
-
-#define KEYS_FILE_MAX (64 * 1024)
 
 static const char *const help_text =
     "usage: lorahil check [--keys FILE] [--devaddr HEX] [--nwkskey HEX] [--appskey HEX]\n"
@@ -71,28 +69,8 @@ typedef struct frame_in {
     int len;
 } frame_in;
 
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("lorahil check: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return LH_EXIT_USAGE;
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+/* One line on stderr, returns LH_EXIT_USAGE (cli/cli_util.c). */
+#define bad(...) cli_bad("check", __VA_ARGS__)
 
 /* exactly n bytes of hex (optional 0x); returns 0 or prints one line */
 static int opt_hex(const char *opt, const char *s, uint8_t *out, size_t n)
@@ -101,7 +79,7 @@ static int opt_hex(const char *opt, const char *s, uint8_t *out, size_t n)
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         i = 2;
     for (; s[i]; i++, nd++) {
-        int v = hexval((unsigned char)s[i]);
+        int v = lw_hexval((unsigned char)s[i]);
         if (v < 0) {
             int c = (unsigned char)s[i];
             if (c > 0x20 && c < 0x7f)
@@ -138,42 +116,6 @@ static int opt_uint(const char *opt, const char *s, unsigned long long max,
         bad("%s: %s is above %llu", opt, s, max);
         return -1;
     }
-    return 0;
-}
-
-static int read_keys_file(const char *path, lw_keys *k)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return bad("cannot read keys file '%s': %s", path, strerror(errno));
-    char *text = malloc(KEYS_FILE_MAX + 1);
-    if (!text) {
-        fclose(f);
-        return bad("out of memory");
-    }
-    size_t n = fread(text, 1, KEYS_FILE_MAX + 1, f);
-    int rerr = ferror(f);
-    fclose(f);
-    if (rerr) {
-        free(text);
-        return bad("cannot read keys file '%s'", path);
-    }
-    if (n > KEYS_FILE_MAX) {
-        free(text);
-        return bad("keys file '%s' is over %d bytes; is it the right file?", path, KEYS_FILE_MAX);
-    }
-    const char *nul = memchr(text, 0, n);
-    if (nul) {
-        size_t off = (size_t)(nul - text);
-        free(text);
-        return bad("keys file '%s' holds a NUL byte at offset %zu; it is not text", path, off);
-    }
-    text[n] = 0;
-    char err[256];
-    int rc = lw_keys_parse(text, path, k, err, sizeof err);
-    free(text);
-    if (rc)
-        return bad("%s", err);
     return 0;
 }
 
@@ -362,7 +304,7 @@ int cmd_check(int argc, char **argv)
     lw_keys keys = {0};
     bool have[3] = {false, false, false};
     if (keys_path) {
-        if (read_keys_file(keys_path, &keys))
+        if (cli_read_keys_file("check", keys_path, &keys))
             goto out;
         have[0] = have[1] = have[2] = true;
     }

@@ -6,12 +6,12 @@
  * input is read and checked first and verdicts are buffered, so bad input
  * prints one line on stderr and nothing on stdout. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check/e2ee_stream.h"
+#include "check/lw_util.h"
 #include "events/events.h"
 #include "cli.h"
 
@@ -68,40 +68,20 @@ static const char *const help_text =
     "64 KiB, a malformed events line, no frame found, key not hex), reported on\n"
     "one line of stderr naming the file and line.\n";
 
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("lorahil check: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return LH_EXIT_USAGE;
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+/* One line on stderr, returns LH_EXIT_USAGE (cli/cli_util.c). */
+#define bad(...) cli_bad("check", __VA_ARGS__)
 
 /* The key: 32, 48 or 64 hex digits. Never echoes the value. */
 static int parse_key(const char *s, uint8_t *key, size_t *len)
 {
     size_t n = strlen(s);
     for (size_t i = 0; i < n; i++)
-        if (hexval((unsigned char)s[i]) < 0)
+        if (lw_hexval((unsigned char)s[i]) < 0)
             return bad("--e2ee-key: character %zu is not a hex digit", i + 1);
     if (n != 32 && n != 48 && n != 64)
         return bad("--e2ee-key: %zu hex digits, expected 32 (AES-128)", n);
     for (size_t i = 0; i < n / 2; i++)
-        key[i] = (uint8_t)(hexval((unsigned char)s[2 * i]) << 4 | hexval((unsigned char)s[2 * i + 1]));
+        key[i] = (uint8_t)(lw_hexval((unsigned char)s[2 * i]) << 4 | lw_hexval((unsigned char)s[2 * i + 1]));
     *len = n / 2;
     return 0;
 }

@@ -6,7 +6,6 @@
  * sinks, prints and picks the exit code. */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "check/e2ee_stream.h"
 #include "check/lorawan.h"
 #include "check/lw_stream.h"
+#include "check/lw_util.h"
 #include "cli.h"
 #include "events/events.h"
 #include "hil/gw_udp.h"
@@ -23,7 +23,6 @@
 #include "hil/hil_run.h"
 #include "reports/rpt.h"
 
-#define KEYS_FILE_MAX (64 * 1024)
 #define MAX_PATTERNS 8
 
 static const char *const help_text =
@@ -92,17 +91,8 @@ static const char *const help_text =
     "or bad input (unknown option, port or file that cannot be opened, wrong baud\n"
     "rate, malformed datagrams from a gateway).\n";
 
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("lorahil hil: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return LH_EXIT_USAGE;
-}
+/* One line on stderr, returns LH_EXIT_USAGE (cli/cli_util.c). */
+#define bad(...) cli_bad("hil", __VA_ARGS__)
 
 /* "90s", "10m", "1h", "500ms", "2.5s", "30" (seconds). Returns 0 or -1. */
 static int parse_duration(const char *s, uint64_t *ns)
@@ -141,14 +131,6 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* Exactly n bytes of hex, optional 0x prefix. Never echoes the value. */
 static int opt_hex(const char *opt, const char *s, uint8_t *out, size_t n)
 {
@@ -158,46 +140,12 @@ static int opt_hex(const char *opt, const char *s, uint8_t *out, size_t n)
     if (len != 2 * n)
         return bad("%s needs %zu hex digits, got %zu", opt, 2 * n, len);
     for (size_t i = 0; i < n; i++) {
-        int a = hexval(s[2 * i]), b = hexval(s[2 * i + 1]);
+        int a = lw_hexval(s[2 * i]), b = lw_hexval(s[2 * i + 1]);
         if (a < 0 || b < 0)
             return bad("%s: not a hex digit at position %zu", opt,
                        (a < 0 ? 2 * i : 2 * i + 1) + 1);
         out[i] = (uint8_t)(a << 4 | b);
     }
-    return 0;
-}
-
-static int read_keys_file(const char *path, lw_keys *k)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return bad("cannot read keys file '%s': %s", path, strerror(errno));
-    char *text = malloc(KEYS_FILE_MAX + 1);
-    if (!text) {
-        fclose(f);
-        return bad("out of memory");
-    }
-    size_t n = fread(text, 1, KEYS_FILE_MAX + 1, f);
-    int rerr = ferror(f);
-    fclose(f);
-    if (rerr) {
-        free(text);
-        return bad("cannot read keys file '%s'", path);
-    }
-    if (n > KEYS_FILE_MAX) {
-        free(text);
-        return bad("keys file '%s' is over %d bytes; is it the right file?", path, KEYS_FILE_MAX);
-    }
-    if (memchr(text, 0, n)) {
-        free(text);
-        return bad("keys file '%s' holds a NUL byte; it is not text", path);
-    }
-    text[n] = 0;
-    char err[256];
-    int rc = lw_keys_parse(text, path, k, err, sizeof err);
-    free(text);
-    if (rc != 0)
-        return bad("%s", err);
     return 0;
 }
 
@@ -480,7 +428,7 @@ int cmd_hil(int argc, char **argv)
         return bad("--sniffer is the same port as --port");
 
     checker chk = {0};
-    if (keys_path && read_keys_file(keys_path, &chk.keys))
+    if (keys_path && cli_read_keys_file("hil", keys_path, &chk.keys))
         return LH_EXIT_USAGE;
     if (devaddr) {
         uint8_t b[4];
