@@ -66,6 +66,25 @@ static int parse_hex(const char *t, size_t start, uint8_t *buf, size_t cap, char
     return (int)nbytes;
 }
 
+/* Decodes one group of 4 base64 characters (grp, the first of which stood
+ * at character `at`, 1-based) and appends its first `keep` bytes. */
+static int put_group(const char grp[4], size_t keep, uint8_t *buf, size_t cap, size_t *nbytes,
+                     size_t at, char *err, size_t errlen)
+{
+    uint8_t out[4];
+    if (*nbytes + keep > cap) {
+        lw_errf(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap, at);
+        return -1;
+    }
+    if (EVP_DecodeBlock(out, (const unsigned char *)grp, 4) != 3) {
+        lw_errf(err, errlen, "invalid base64 at character %zu", at);
+        return -1;
+    }
+    memcpy(buf + *nbytes, out, keep);
+    *nbytes += keep;
+    return 0;
+}
+
 static int parse_b64(const char *t, uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
     /* collect the significant characters, remembering where each came from */
@@ -102,18 +121,8 @@ static int parse_b64(const char *t, uint8_t *buf, size_t cap, char *err, size_t 
         ng++;
         nchars++;
         if (ng == 4) {
-            uint8_t out[4];
-            if (nbytes + 3 > cap) {
-                lw_errf(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap,
-                        gpos[0] + 1);
+            if (put_group(grp, 3, buf, cap, &nbytes, gpos[0] + 1, err, errlen))
                 return -1;
-            }
-            if (EVP_DecodeBlock(out, (const unsigned char *)grp, 4) != 3) {
-                lw_errf(err, errlen, "invalid base64 at character %zu", gpos[0] + 1);
-                return -1;
-            }
-            memcpy(buf + nbytes, out, 3);
-            nbytes += 3;
             ng = 0;
         }
     }
@@ -129,19 +138,8 @@ static int parse_b64(const char *t, uint8_t *buf, size_t cap, char *err, size_t 
     if (ng) { /* 2 or 3 characters left: 1 or 2 bytes, padded or not */
         for (size_t k = ng; k < 4; k++)
             grp[k] = 'A';
-        uint8_t out[4];
-        size_t keep = ng - 1;
-        if (nbytes + keep > cap) {
-            lw_errf(err, errlen, "frame is longer than %zu bytes (at character %zu)", cap,
-                    gpos[0] + 1);
+        if (put_group(grp, ng - 1, buf, cap, &nbytes, gpos[0] + 1, err, errlen))
             return -1;
-        }
-        if (EVP_DecodeBlock(out, (const unsigned char *)grp, 4) != 3) {
-            lw_errf(err, errlen, "invalid base64 at character %zu", gpos[0] + 1);
-            return -1;
-        }
-        memcpy(buf + nbytes, out, keep);
-        nbytes += keep;
     }
     return (int)nbytes;
 }
