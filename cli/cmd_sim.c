@@ -69,7 +69,7 @@ static void usage(FILE *f)
         "                        printed on stderr) for tools made for real boards:\n"
         "                        lorahil hil --port PATH --reset none. Closed at the end\n"
         "                        of the run once the reader has taken every byte\n"
-        "  --node FIRMWARE[,board=NAME|FILE]\n"
+        "  --node FIRMWARE[,board=NAME|FILE][,pty]\n"
         "                        one more board on the same simulated air (repeatable, up\n"
         "                        to %d): the first firmware is node 0, these are nodes 1,\n"
         "                        2, ... Each has its own AVR, SX1276 and UART (serial lines\n"
@@ -79,7 +79,9 @@ static void usage(FILE *f)
         "                        --board (jumpers apply to node 0 only). The keys, checks,\n"
         "                        network server, --e2ee-key and --pty are node 0's; the\n"
         "                        gateway hears every node. Boards run in simulated-time\n"
-        "                        order, none more than 100 us ahead of another\n"
+        "                        order, none more than 100 us ahead of another. pty: copy\n"
+        "                        this board's UART to a pseudo-terminal as --pty does\n"
+        "                        (e.g. a sniffer for lorahil hil --sniffer PATH)\n"
         "\n"
         "A fault (illegal opcode, jump outside flash, stack overflow, watchdog reset,\n"
         "reset loop, silence, crash) ends the run. Keys are never printed unmasked.\n"
@@ -431,26 +433,36 @@ static void on_sigint(int sig)
 }
 
 /* "FIRMWARE[,board=NAME|FILE]" */
-static int parse_node(const char *s, char *fw, size_t flen, char *board, size_t blen)
+/* "FIRMWARE[,board=NAME|FILE][,pty]" */
+static int parse_node(const char *s, char *fw, size_t flen, char *board, size_t blen, bool *pty)
 {
     const char *comma = strchr(s, ',');
     board[0] = 0;
+    *pty = false;
     size_t n = comma ? (size_t)(comma - s) : strlen(s);
     if (n >= flen) {
         fprintf(stderr, "lorahil sim: --node '%s': firmware path too long\n", s);
         return -1;
     }
     if (comma == s || !*s) {
-        fprintf(stderr, "lorahil sim: --node '%s': expected FIRMWARE[,board=NAME|FILE]\n", s);
+        fprintf(stderr, "lorahil sim: --node '%s': expected FIRMWARE[,board=NAME|FILE][,pty]\n",
+                s);
         return -1;
     }
-    if (comma) {
-        if (strncmp(comma + 1, "board=", 6) || !comma[7] || strlen(comma + 7) >= blen) {
-            fprintf(stderr, "lorahil sim: --node '%s': after the firmware only board=NAME|FILE "
-                    "is known\n", s);
+    while (comma) {
+        const char *opt = comma + 1, *next = strchr(opt, ',');
+        size_t ol = next ? (size_t)(next - opt) : strlen(opt);
+        if (ol == 3 && !strncmp(opt, "pty", 3)) {
+            *pty = true;
+        } else if (ol > 6 && ol - 6 < blen && !strncmp(opt, "board=", 6)) {
+            memcpy(board, opt + 6, ol - 6);
+            board[ol - 6] = 0;
+        } else {
+            fprintf(stderr, "lorahil sim: --node '%s': '%.*s': after the firmware only "
+                    "board=NAME|FILE and pty are known\n", s, (int)ol, opt);
             return -1;
         }
-        snprintf(board, blen, "%s", comma + 7);
+        comma = next;
     }
     memcpy(fw, s, n);
     fw[n] = 0;
@@ -700,11 +712,13 @@ int cmd_sim(int argc, char **argv)
      * answers node 0 only */
     static char node_fw[MAX_EXTRA_NODES][PATH_MAX];
     static sim_board node_board[MAX_EXTRA_NODES];
+    bool node_pty[MAX_EXTRA_NODES] = {0};
     sim_host *hosts[1 + MAX_EXTRA_NODES] = {h};
     size_t nhosts = 1;
     for (size_t i = 0; i < nextra; i++) {
         char bspec[PATH_MAX];
-        int bad = parse_node(node_args[i], node_fw[i], sizeof node_fw[i], bspec, sizeof bspec);
+        int bad = parse_node(node_args[i], node_fw[i], sizeof node_fw[i], bspec, sizeof bspec,
+                             &node_pty[i]);
         if (!bad && sim_board_load(&node_board[i], bspec[0] ? bspec : board_spec, boards_dir,
                                    err, sizeof err) != 0) {
             fprintf(stderr, "lorahil sim: --node '%s': %s\n", node_args[i], err);
@@ -777,6 +791,30 @@ int cmd_sim(int argc, char **argv)
                 spty.path, spty.path);
         fflush(stderr);
     }
+    /* --node FW,pty: a further board's UART, e.g. a sniffer for hil --sniffer */
+    sim_pty nptys[MAX_EXTRA_NODES];
+    for (size_t i = 0; i + 1 < nhosts; i++) {
+        nptys[i] = (sim_pty){.master = -1, .slave = -1};
+        if (!node_pty[i])
+            continue;
+        if (sim_pty_open(&nptys[i], sim_host_avr(hosts[i + 1]), '0', err, sizeof err) != 0) {
+            fprintf(stderr, "lorahil sim: --node '%s': pty: %s\n", node_args[i], err);
+            for (size_t k = 0; k < i; k++)
+                if (node_pty[k])
+                    sim_pty_close(&nptys[k], 0);
+            if (pty)
+                sim_pty_close(&spty, 0);
+            if (o.events)
+                fclose(o.events);
+            for (size_t k = 0; k < nhosts; k++)
+                sim_host_free(hosts[k]);
+            lws_free(o.lws);
+            e2ees_free(o.e2ee);
+            return LH_EXIT_USAGE;
+        }
+        fprintf(stderr, "lorahil sim: node %zu UART0 on %s\n", i + 1, nptys[i].path);
+        fflush(stderr);
+    }
 
     for (size_t k = 0; k < nhosts; k++)
         running[k] = hosts[k];
@@ -796,6 +834,16 @@ int cmd_sim(int argc, char **argv)
     nrunning = 0;
     flush_verdicts(&o);
     rpt_progress_done(&o.prog);
+    /* further boards first: a reader of node 0 (hil --port) ends when it goes */
+    for (size_t i = 0; i + 1 < nhosts; i++) {
+        if (!node_pty[i])
+            continue;
+        if (nptys[i].stalled)
+            fprintf(stderr, "lorahil sim: node %zu pty: %s\n", i + 1, nptys[i].err);
+        if (!sim_pty_close(&nptys[i], 10000))
+            fprintf(stderr, "lorahil sim: node %zu pty: the reader of %s did not take "
+                            "everything within 10 s\n", i + 1, nptys[i].path);
+    }
     if (pty) {
         if (spty.stalled)
             fprintf(stderr, "lorahil sim: --pty: %s\n", spty.err);

@@ -6,7 +6,8 @@
 # (the expected values come from node 0's radio, the sniffer's lines from
 # node 1's firmware reading its own simulated SX1276), in the same order;
 # the run is deterministic; the network server still verifies node 0;
-# --node rejects what it does not know.
+# `lorahil hil --sniffer` reading the sniffer's pty turns its lines into
+# gateway_rx events with those bytes; --node rejects what it does not know.
 set -u
 NODE="$TARGETS/lorawan-node/lorawan-node.elf"
 SNIFFER="$TARGETS/sniffer/sniffer.elf"
@@ -53,6 +54,40 @@ grep -q 'n1  serial   rx: ' "$T/a.out" || fail "terminal lines not tagged with t
 # same seed, same events
 run "$T/b.jsonl" "$T/b.out"
 cmp -s "$T/a.jsonl" "$T/b.jsonl" || fail "same seed, different events files"
+
+# the same two boards as `lorahil hil` sees real ones: node 0's UART (--pty)
+# as the board, node 1's (--node ...,pty) as the sniffer; every frame the
+# sniffer printed becomes a gateway_rx event with the node's bytes.
+# duty_cycle is left out: hil stamps frames with the wall clock, and the
+# simulation runs faster than that.
+"$LORAHIL" sim "$NODE" --node "$SNIFFER,pty" --pty --for 95s --seed 7 $KEYS \
+  --events "$T/sim.jsonl" >"$T/sim.out" 2>"$T/sim.err" &
+SIM=$!
+i=0
+# (cat: the file may not exist yet, and grep -c on stdin always prints a count)
+while [ "$(cat "$T/sim.err" 2>/dev/null | grep -c 'UART0 on /dev/')" -lt 2 ] && [ $i -lt 200 ]; do
+  sleep 0.05; i=$((i + 1))
+done
+P0=$(sed -n 's|^lorahil sim: UART0 on \(/dev/[^ ]*\) .*|\1|p' "$T/sim.err")
+P1=$(sed -n 's|^lorahil sim: node 1 UART0 on \(/dev/[^ ]*\)$|\1|p' "$T/sim.err")
+if [ -n "$P0" ] && [ -n "$P1" ]; then
+  "$LORAHIL" hil --port "$P0" --sniffer "$P1" --reset none $KEYS --events "$T/hil.jsonl" \
+    >"$T/hil.out" 2>"$T/hil.err"
+  hrc=$?
+  wait $SIM; src=$?
+  [ $src = 0 ] || { cat "$T/sim.err"; fail "sim with ptys: exit $src"; }
+  # the simulated board going away at the end is a lost port to hil
+  [ $hrc = 1 ] || { cat "$T/hil.err"; fail "hil exit $hrc, expected 1 (port lost at the end)"; }
+  grep '"type":"gateway_rx"' "$T/hil.jsonl" | grep '"gateway":"sniffer"' \
+    | sed 's/.*"payload_hex":"\([0-9A-F]*\)".*/\1/' >"$T/hil.heard"
+  cmp -s "$T/sent" "$T/hil.heard" || { echo "hil heard:"; cat "$T/hil.heard";
+    fail "hil --sniffer's gateway_rx events are not the node's 868.1 MHz frames"; }
+  grep '"type":"verdict".*"ok":false' "$T/hil.jsonl" | grep -v '"check":"duty_cycle"' \
+    && fail "a hil verdict failed"
+else
+  kill $SIM 2>/dev/null; wait $SIM
+  cat "$T/sim.err"; fail "sim did not print both ptys"
+fi
 
 # board= names a profile; anything else after the firmware is bad usage
 "$LORAHIL" sim "$NODE" --node "$SNIFFER,board=dragino-shield" --for 1s --quiet >"$T/c.out" 2>&1 \
