@@ -3,11 +3,11 @@
  * the E2EE table, faults, and per node an SVG timeline of TX bursts, RX1/RX2
  * windows and the duty-cycle budget. The page is also well-formed XML, so
  * both HTML and XML parsers can check it. All text from events is escaped by
- * rpt_html_escape and masked by rpt_mask_text. */
+ * rpt_html_escape and masked by rpt_mask_text. The summary, failed-check,
+ * E2EE and fault rows come from rpt_rows.c, as report.md's do. */
 #include "reports/rpt_int.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 static const char *const css =
     "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}"
@@ -44,70 +44,114 @@ static void td_num(FILE *f, const char *fmt, double v)
     fputs("</td>", f);
 }
 
+/* Where the row callbacks write, and the keys they mask. */
+typedef struct out {
+    FILE *f;
+    const rpt_opts *opts;
+} out;
+
+static void put_text(const out *o, const rpt_cell *c)
+{
+    if (c->flags & RPT_CELL_TEXT)
+        esc(o->f, c->text, o->opts);
+    else
+        fputs(c->text, o->f);
+}
+
+static const char *cell_class(unsigned flags)
+{
+    return flags & RPT_CELL_NUM ? "num" : flags & RPT_CELL_OK ? "ok" : flags & RPT_CELL_BAD ? "bad" : NULL;
+}
+
+static void td(const out *o, const rpt_cell *c)
+{
+    const char *k = c->text ? cell_class(c->flags) : NULL;
+    if (k)
+        fprintf(o->f, "<td class=\"%s\">", k);
+    else
+        fputs("<td>", o->f);
+    if (c->text) {
+        if (c->flags & RPT_CELL_CODE)
+            fputs("<code>", o->f);
+        put_text(o, c);
+        if (c->flags & RPT_CELL_CODE)
+            fputs("</code>", o->f);
+    }
+    fputs("</td>", o->f);
+}
+
+static void table_head(FILE *f, const rpt_cell *head, size_t n)
+{
+    fputs("<table>\n<tr>", f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "<th>%s</th>", head[i].text);
+    fputs("</tr>\n", f);
+}
+
+static void table_row(const rpt_cell *c, size_t n, void *ctx)
+{
+    const out *o = ctx;
+    fputs("<tr>", o->f);
+    for (size_t i = 0; i < n; i++)
+        td(o, &c[i]);
+    fputs("</tr>\n", o->f);
+}
+
+/* label, then one value cell, or parts joined by ", " in spans */
+static void summary_row(const rpt_cell *c, size_t n, void *ctx)
+{
+    const out *o = ctx;
+    fprintf(o->f, "<tr><th>%s</th>", c[0].text);
+    if (n == 2) {
+        td(o, &c[1]);
+    } else {
+        fputs("<td>", o->f);
+        for (size_t i = 1; i < n; i++) {
+            const char *k = cell_class(c[i].flags);
+            if (i > 1)
+                fputs(", ", o->f);
+            if (k)
+                fprintf(o->f, "<span class=\"%s\">", k);
+            put_text(o, &c[i]);
+            if (k)
+                fputs("</span>", o->f);
+        }
+        fputs("</td>", o->f);
+    }
+    fputs("</tr>\n", o->f);
+}
+
 static void summary(FILE *f, const rpt_model *m, const rpt_opts *opts)
 {
-    char t[32], toa[32];
     bool pass = m->verdicts_failed == 0 && m->nfaults == 0;
-    rpt_fmt_s(m->t1_ns - m->t0_ns, t, sizeof t);
-    snprintf(toa, sizeof toa, "%.3f", m->toa_ns / 1e6);
+    out o = {f, opts};
     fprintf(f, "<p><span class=\"%s\">%s</span></p>\n<table>\n", pass ? "pass" : "fail",
             pass ? "PASS" : "FAIL");
-    if (m->start) {
-        fputs("<tr><th>runner</th><td>", f);
-        esc(f, m->start->u.start.runner, opts);
-        fputs("</td></tr>\n<tr><th>firmware</th><td><code>", f);
-        esc(f, m->start->u.start.firmware, opts);
-        fputs("</code></td></tr>\n<tr><th>board</th><td>", f);
-        esc(f, m->start->u.start.board, opts);
-        fprintf(f, "</td></tr>\n<tr><th>seed</th><td>%llu</td></tr>\n",
-                (unsigned long long)m->start->u.start.seed);
-    }
-    fprintf(f, "<tr><th>simulated time</th><td>%s s</td></tr>\n", t);
-    if (m->end) {
-        fputs("<tr><th>end</th><td>", f);
-        esc(f, m->end->u.end.reason, opts);
-        fputs("</td></tr>\n", f);
-    }
-    size_t down = m->nframes - m->nframes_tx;
-    fprintf(f, "<tr><th>frames</th><td>%zu sent, %zu received in RX windows</td></tr>\n",
-            m->nframes_tx, down);
-    fprintf(f, "<tr><th>checks</th><td><span class=\"ok\">%zu passed</span>, "
-               "<span class=\"%s\">%zu failed</span></td></tr>\n",
-            m->verdicts_ok, m->verdicts_failed ? "bad" : "ok", m->verdicts_failed);
-    fprintf(f, "<tr><th>faults</th><td class=\"%s\">%zu</td></tr>\n",
-            m->nfaults ? "bad" : "ok", m->nfaults);
-    fprintf(f, "<tr><th>time on air</th><td>%s ms</td></tr>\n", toa);
-    if (opts && opts->elf_path) {
-        rpt_elf_sizes sz;
-        char err[200];
-        if (rpt_elf_sizes_read(opts->elf_path, &sz, err, sizeof err) == 0)
-            fprintf(f, "<tr><th>flash / RAM</th><td>%llu / %llu bytes</td></tr>\n",
-                    (unsigned long long)sz.flash, (unsigned long long)sz.ram);
-    }
+    rpt_summary_rows(m, opts, summary_row, &o);
     fputs("</table>\n", f);
+}
+
+static void failed_item(const rpt_cell *c, size_t n, void *ctx)
+{
+    const out *o = ctx;
+    (void)n;
+    fputs("<li><span class=\"bad\">", o->f);
+    put_text(o, &c[0]);
+    fputs("</span>", o->f);
+    if (c[1].text)
+        fprintf(o->f, " frame %s", c[1].text);
+    fprintf(o->f, " (node %s, %s s): ", c[2].text, c[3].text);
+    put_text(o, &c[4]);
+    fputs("</li>\n", o->f);
 }
 
 static void failed_checks(FILE *f, const rpt_model *m, const rpt_opts *opts)
 {
     if (!m->verdicts_failed)
         return;
+    out o = {f, opts};
     fputs("<h3>Failed checks</h3>\n<ul>\n", f);
-    const ev_event *ev = m->e->ev + m->span.first;
-    for (size_t i = 0; i < m->span.count; i++) {
-        const ev_event *x = &ev[i];
-        if (x->type != EV_VERDICT || x->u.verdict.ok)
-            continue;
-        char ts[32];
-        rpt_fmt_s(x->t_ns, ts, sizeof ts);
-        fprintf(f, "<li><span class=\"bad\">");
-        esc(f, x->u.verdict.check, opts);
-        fputs("</span>", f);
-        if (x->u.verdict.frame >= 0)
-            fprintf(f, " frame %d", x->u.verdict.frame);
-        fprintf(f, " (node %d, %s s): ", x->node, ts);
-        esc(f, x->u.verdict.detail, opts);
-        fputs("</li>\n", f);
-    }
+    rpt_failed_rows(m, failed_item, &o);
     fputs("</ul>\n", f);
 }
 
@@ -174,38 +218,14 @@ static void frame_table(FILE *f, const rpt_model *m)
 
 static void e2ee_table(FILE *f, const rpt_model *m, const rpt_opts *opts)
 {
-    const ev_event *ev = m->e->ev + m->span.first;
-    size_t n = 0;
-    for (size_t i = 0; i < m->span.count; i++)
-        if (ev[i].type == EV_VERDICT && ev[i].u.verdict.check &&
-            !strncmp(ev[i].u.verdict.check, "e2ee", 4))
-            n++;
+    out o = {f, opts};
     fputs("<h3>E2EE frames</h3>\n", f);
-    if (!n) {
+    if (!rpt_e2ee_count(m)) {
         fputs("<p>No E2EE checks in this run.</p>\n", f);
         return;
     }
-    fputs("<table>\n<tr><th>time (s)</th><th>node</th><th>frame</th><th>check</th>"
-          "<th>result</th><th>detail</th></tr>\n",
-          f);
-    for (size_t i = 0; i < m->span.count; i++) {
-        const ev_event *x = &ev[i];
-        if (x->type != EV_VERDICT || !x->u.verdict.check || strncmp(x->u.verdict.check, "e2ee", 4))
-            continue;
-        char ts[32];
-        rpt_fmt_s(x->t_ns, ts, sizeof ts);
-        fprintf(f, "<tr><td class=\"num\">%s</td><td class=\"num\">%d</td>", ts, x->node);
-        if (x->u.verdict.frame >= 0)
-            fprintf(f, "<td class=\"num\">%d</td>", x->u.verdict.frame);
-        else
-            fputs("<td></td>", f);
-        fputs("<td>", f);
-        esc(f, x->u.verdict.check, opts);
-        fprintf(f, "</td><td class=\"%s\">%s</td><td>", x->u.verdict.ok ? "ok" : "bad",
-                x->u.verdict.ok ? "ok" : "FAIL");
-        esc(f, x->u.verdict.detail, opts);
-        fputs("</td></tr>\n", f);
-    }
+    table_head(f, rpt_e2ee_head, RPT_E2EE_COLS);
+    rpt_e2ee_rows(m, table_row, &o);
     fputs("</table>\n", f);
 }
 
@@ -213,25 +233,10 @@ static void fault_table(FILE *f, const rpt_model *m, const rpt_opts *opts)
 {
     if (!m->nfaults)
         return;
-    fputs("<h3>Faults</h3>\n<table>\n<tr><th>time (s)</th><th>node</th><th>kind</th>"
-          "<th>pc</th><th>symbol</th><th>detail</th></tr>\n",
-          f);
-    const ev_event *ev = m->e->ev + m->span.first;
-    for (size_t i = 0; i < m->span.count; i++) {
-        const ev_event *x = &ev[i];
-        if (x->type != EV_FAULT)
-            continue;
-        char ts[32];
-        rpt_fmt_s(x->t_ns, ts, sizeof ts);
-        fprintf(f, "<tr><td class=\"num\">%s</td><td class=\"num\">%d</td><td class=\"bad\">",
-                ts, x->node);
-        esc(f, x->u.fault.kind, opts);
-        fprintf(f, "</td><td><code>0x%04X</code></td><td>", (unsigned)x->u.fault.pc);
-        esc(f, x->u.fault.symbol, opts);
-        fputs("</td><td>", f);
-        esc(f, x->u.fault.detail, opts);
-        fputs("</td></tr>\n", f);
-    }
+    out o = {f, opts};
+    fputs("<h3>Faults</h3>\n", f);
+    table_head(f, rpt_fault_head, RPT_FAULT_COLS);
+    rpt_fault_rows(m, table_row, &o);
     fputs("</table>\n", f);
 }
 
@@ -425,16 +430,8 @@ static void serial_log(FILE *f, const rpt_model *m, const rpt_opts *opts)
     fputs("</pre></details>\n", f);
 }
 
-int rpt_write_html(FILE *f, const rpt_events *e, const rpt_opts *opts, char *err, size_t errlen)
+static void page_head(FILE *f, const char *title, long nruns)
 {
-    rpt_span *spans = NULL;
-    long nruns = rpt_split_runs(e, &spans);
-    if (nruns < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    char title[128];
-    rpt_run_name(e, nruns ? spans[0] : (rpt_span){0, 0}, opts, title, sizeof title);
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>lorahil report: ",
           f);
@@ -444,38 +441,37 @@ int rpt_write_html(FILE *f, const rpt_events *e, const rpt_opts *opts, char *err
     fputs("</h1>\n", f);
     if (!nruns)
         fputs("<p>The events file holds no events.</p>\n", f);
-    int rc = 0;
-    for (long r = 0; r < nruns; r++) {
-        rpt_model m;
-        if (rpt_model_build(&m, e, spans[r], opts, err, errlen) != 0) {
-            rc = -1;
-            break;
-        }
-        fputs("<section>\n<h2>", f);
-        rpt_html_escape(f, m.name);
-        if (nruns > 1)
-            fprintf(f, " (run %ld)", r + 1);
-        fputs("</h2>\n", f);
-        summary(f, &m, opts);
-        failed_checks(f, &m, opts);
-        frame_table(f, &m);
-        e2ee_table(f, &m, opts);
-        fault_table(f, &m, opts);
-        fputs("<h3>Radio timeline</h3>\n<p>TX bursts, RX1/RX2 windows (outlined: a frame was "
-              "received) and the share of each sub-band's duty-cycle allowance used in the "
-              "preceding hour. Hover for details.</p>\n",
-              f);
-        for (size_t k = 0; k < m.nnodes; k++)
-            timeline(f, &m, m.nodes[k], opts);
-        serial_log(f, &m, opts);
-        fputs("</section>\n", f);
-        rpt_model_free(&m);
-    }
+}
+
+static void page_run(FILE *f, const rpt_model *m, const rpt_opts *opts, long r, long nruns)
+{
+    fputs("<section>\n<h2>", f);
+    rpt_html_escape(f, m->name);
+    if (nruns > 1)
+        fprintf(f, " (run %ld)", r + 1);
+    fputs("</h2>\n", f);
+    summary(f, m, opts);
+    failed_checks(f, m, opts);
+    frame_table(f, m);
+    e2ee_table(f, m, opts);
+    fault_table(f, m, opts);
+    fputs("<h3>Radio timeline</h3>\n<p>TX bursts, RX1/RX2 windows (outlined: a frame was "
+          "received) and the share of each sub-band's duty-cycle allowance used in the "
+          "preceding hour. Hover for details.</p>\n",
+          f);
+    for (size_t k = 0; k < m->nnodes; k++)
+        timeline(f, m, m->nodes[k], opts);
+    serial_log(f, m, opts);
+    fputs("</section>\n", f);
+}
+
+static void page_tail(FILE *f)
+{
     fputs("</body>\n</html>\n", f);
-    free(spans);
-    if (rc == 0 && ferror(f)) {
-        snprintf(err, errlen, "report.html: write error");
-        rc = -1;
-    }
-    return rc;
+}
+
+int rpt_write_html(FILE *f, const rpt_events *e, const rpt_opts *opts, char *err, size_t errlen)
+{
+    static const rpt_run_writer w = {"report.html", page_head, page_run, page_tail};
+    return rpt_write_runs(f, e, opts, &w, err, errlen);
 }

@@ -1,10 +1,10 @@
 /* rpt_md.c — report.md: the summary and tables of report.html in Markdown,
- * for terminals and pull-request comments. Text from events is masked and
- * escaped for a table cell (rpt_md_escape). */
+ * for terminals and pull-request comments. The summary, failed-check, E2EE
+ * and fault rows come from rpt_rows.c, as report.html's do. Text from events
+ * is masked and escaped for a table cell (rpt_md_escape). */
 #include "reports/rpt_int.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 static void esc(FILE *f, const char *s, const rpt_opts *opts)
 {
@@ -13,61 +13,85 @@ static void esc(FILE *f, const char *s, const rpt_opts *opts)
     free(m);
 }
 
+/* Where the row callbacks write, and the keys they mask. */
+typedef struct out {
+    FILE *f;
+    const rpt_opts *opts;
+} out;
+
+static void put_cell(const out *o, const rpt_cell *c)
+{
+    if (!c->text)
+        return;
+    if (c->flags & RPT_CELL_STRONG)
+        fputs("**", o->f);
+    if (c->flags & RPT_CELL_TEXT)
+        esc(o->f, c->text, o->opts);
+    else
+        fputs(c->text, o->f);
+    if (c->flags & RPT_CELL_STRONG)
+        fputs("**", o->f);
+}
+
+static void table_head(FILE *f, const rpt_cell *head, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%s", i ? " | " : "| ", head[i].text);
+    fputs(" |\n|", f);
+    for (size_t i = 0; i < n; i++)
+        fputs(head[i].flags & RPT_CELL_NUM ? "---:|" : "---|", f);
+    fputc('\n', f);
+}
+
+static void table_row(const rpt_cell *c, size_t n, void *ctx)
+{
+    const out *o = ctx;
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? " | " : "| ", o->f);
+        put_cell(o, &c[i]);
+    }
+    fputs(" |\n", o->f);
+}
+
+/* label, then the value's parts joined by ", " */
+static void summary_row(const rpt_cell *c, size_t n, void *ctx)
+{
+    const out *o = ctx;
+    fprintf(o->f, "| %s | ", c[0].text);
+    for (size_t i = 1; i < n; i++) {
+        if (i > 1)
+            fputs(", ", o->f);
+        put_cell(o, &c[i]);
+    }
+    fputs(" |\n", o->f);
+}
+
+static void failed_item(const rpt_cell *c, size_t n, void *ctx)
+{
+    const out *o = ctx;
+    (void)n;
+    fputs("- ", o->f);
+    put_cell(o, &c[0]);
+    if (c[1].text)
+        fprintf(o->f, " frame %s", c[1].text);
+    fprintf(o->f, " (node %s, %s s): ", c[2].text, c[3].text);
+    put_cell(o, &c[4]);
+    fputc('\n', o->f);
+}
+
 static void run(FILE *f, const rpt_model *m, const rpt_opts *opts, long r, long nruns)
 {
-    const ev_event *ev = m->e->ev + m->span.first;
-    char t[32];
+    out o = {f, opts};
     bool pass = m->verdicts_failed == 0 && m->nfaults == 0;
-    rpt_fmt_s(m->t1_ns - m->t0_ns, t, sizeof t);
     fputs("## ", f);
     rpt_md_escape(f, m->name);
     if (nruns > 1)
         fprintf(f, " (run %ld)", r + 1);
     fprintf(f, "\n\n**%s**\n\n| | |\n|---|---|\n", pass ? "PASS" : "FAIL");
-    if (m->start) {
-        fputs("| runner | ", f);
-        esc(f, m->start->u.start.runner, opts);
-        fputs(" |\n| firmware | ", f);
-        esc(f, m->start->u.start.firmware, opts);
-        fputs(" |\n| board | ", f);
-        esc(f, m->start->u.start.board, opts);
-        fprintf(f, " |\n| seed | %llu |\n", (unsigned long long)m->start->u.start.seed);
-    }
-    fprintf(f, "| simulated time | %s s |\n", t);
-    if (m->end) {
-        fputs("| end | ", f);
-        esc(f, m->end->u.end.reason, opts);
-        fputs(" |\n", f);
-    }
-    fprintf(f, "| frames | %zu sent, %zu received in RX windows |\n", m->nframes_tx,
-            m->nframes - m->nframes_tx);
-    fprintf(f, "| checks | %zu passed, %zu failed |\n| faults | %zu |\n", m->verdicts_ok,
-            m->verdicts_failed, m->nfaults);
-    fprintf(f, "| time on air | %.3f ms |\n", m->toa_ns / 1e6);
-    if (opts && opts->elf_path) {
-        rpt_elf_sizes sz;
-        char err[200];
-        if (rpt_elf_sizes_read(opts->elf_path, &sz, err, sizeof err) == 0)
-            fprintf(f, "| flash / RAM | %llu / %llu bytes |\n", (unsigned long long)sz.flash,
-                    (unsigned long long)sz.ram);
-    }
+    rpt_summary_rows(m, opts, summary_row, &o);
     if (m->verdicts_failed) {
         fputs("\n### Failed checks\n\n", f);
-        for (size_t i = 0; i < m->span.count; i++) {
-            const ev_event *x = &ev[i];
-            if (x->type != EV_VERDICT || x->u.verdict.ok)
-                continue;
-            char ts[32];
-            rpt_fmt_s(x->t_ns, ts, sizeof ts);
-            fputs("- **", f);
-            esc(f, x->u.verdict.check, opts);
-            fputs("**", f);
-            if (x->u.verdict.frame >= 0)
-                fprintf(f, " frame %d", x->u.verdict.frame);
-            fprintf(f, " (node %d, %s s): ", x->node, ts);
-            esc(f, x->u.verdict.detail, opts);
-            fputc('\n', f);
-        }
+        rpt_failed_rows(m, failed_item, &o);
     }
     fputs("\n### Frames\n\n", f);
     if (!m->nframes) {
@@ -108,86 +132,32 @@ static void run(FILE *f, const rpt_model *m, const rpt_opts *opts, long r, long 
             fputs(" |\n", f);
         }
     }
-    size_t ne2ee = 0;
-    for (size_t i = 0; i < m->span.count; i++)
-        if (ev[i].type == EV_VERDICT && ev[i].u.verdict.check &&
-            !strncmp(ev[i].u.verdict.check, "e2ee", 4))
-            ne2ee++;
     fputs("\n### E2EE frames\n\n", f);
-    if (!ne2ee) {
+    if (!rpt_e2ee_count(m)) {
         fputs("No E2EE checks in this run.\n", f);
     } else {
-        fputs("| time (s) | node | frame | check | result | detail |\n"
-              "|---:|---:|---:|---|---|---|\n",
-              f);
-        for (size_t i = 0; i < m->span.count; i++) {
-            const ev_event *x = &ev[i];
-            if (x->type != EV_VERDICT || !x->u.verdict.check ||
-                strncmp(x->u.verdict.check, "e2ee", 4))
-                continue;
-            char ts[32];
-            rpt_fmt_s(x->t_ns, ts, sizeof ts);
-            fprintf(f, "| %s | %d | ", ts, x->node);
-            if (x->u.verdict.frame >= 0)
-                fprintf(f, "%d", x->u.verdict.frame);
-            fputs(" | ", f);
-            esc(f, x->u.verdict.check, opts);
-            fprintf(f, " | %s | ", x->u.verdict.ok ? "ok" : "**FAIL**");
-            esc(f, x->u.verdict.detail, opts);
-            fputs(" |\n", f);
-        }
+        table_head(f, rpt_e2ee_head, RPT_E2EE_COLS);
+        rpt_e2ee_rows(m, table_row, &o);
     }
     if (m->nfaults) {
-        fputs("\n### Faults\n\n| time (s) | node | kind | pc | symbol | detail |\n"
-              "|---:|---:|---|---|---|---|\n",
-              f);
-        for (size_t i = 0; i < m->span.count; i++) {
-            const ev_event *x = &ev[i];
-            if (x->type != EV_FAULT)
-                continue;
-            char ts[32];
-            rpt_fmt_s(x->t_ns, ts, sizeof ts);
-            fprintf(f, "| %s | %d | ", ts, x->node);
-            esc(f, x->u.fault.kind, opts);
-            fprintf(f, " | 0x%04X | ", (unsigned)x->u.fault.pc);
-            esc(f, x->u.fault.symbol, opts);
-            fputs(" | ", f);
-            esc(f, x->u.fault.detail, opts);
-            fputs(" |\n", f);
-        }
+        fputs("\n### Faults\n\n", f);
+        table_head(f, rpt_fault_head, RPT_FAULT_COLS);
+        rpt_fault_rows(m, table_row, &o);
     }
     fputc('\n', f);
 }
 
-int rpt_write_md(FILE *f, const rpt_events *e, const rpt_opts *opts, char *err, size_t errlen)
+static void doc_head(FILE *f, const char *title, long nruns)
 {
-    rpt_span *spans = NULL;
-    long nruns = rpt_split_runs(e, &spans);
-    if (nruns < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    char title[128];
-    rpt_run_name(e, nruns ? spans[0] : (rpt_span){0, 0}, opts, title, sizeof title);
     fputs("# lorahil report: ", f);
     rpt_md_escape(f, title);
     fputs("\n\n", f);
     if (!nruns)
         fputs("The events file holds no events.\n", f);
-    int rc = 0;
-    for (long r = 0; r < nruns; r++) {
-        rpt_model m;
-        if (rpt_model_build(&m, e, spans[r], opts, err, errlen) != 0) {
-            rc = -1;
-            break;
-        }
-        run(f, &m, opts, r, nruns);
-        rpt_model_free(&m);
-    }
-    free(spans);
-    if (rc == 0 && ferror(f)) {
-        snprintf(err, errlen, "report.md: write error");
-        rc = -1;
-    }
-    return rc;
+}
+
+int rpt_write_md(FILE *f, const rpt_events *e, const rpt_opts *opts, char *err, size_t errlen)
+{
+    static const rpt_run_writer w = {"report.md", doc_head, run, NULL};
+    return rpt_write_runs(f, e, opts, &w, err, errlen);
 }
