@@ -25,7 +25,7 @@
 #include "hal.h"
 #include "lwframe.h"
 #include "lwphy.h"
-#include "print.h"
+#include "../common/print.h"
 #include "radio.h"
 
 /* ---- configuration (make variables, see Makefile) ---- */

@@ -14,8 +14,8 @@
  * Register names and values follow the SX1276 datasheet (rev. 7, section
  * 6.4, LoRa register map: targets/common/sx1276.h); the wiring is the
  * shield's (NSS D10 = PB2, RESET D9 = PB1, DIO0 D2 = PD2/INT0). The SPI
- * bus and the UART are targets/common/spi_radio.c and uart.c, shared with
- * targets/lorawan-node. */
+ * bus, the UART and its number printing are targets/common/spi_radio.c,
+ * uart.c and print.c, shared with targets/lorawan-node. */
 #include <avr/interrupt.h>
 #include <avr/io.h>
 #include <avr/sleep.h>
@@ -23,9 +23,11 @@
 #include <stdint.h>
 #include <util/delay.h>
 
+#include "../common/print.h"
 #include "../common/spi_radio.h"
 #include "../common/sx1276.h"
 #include "../common/uart.h"
+
 #ifndef FREQ_HZ
 #define FREQ_HZ 868100000UL
 #endif
@@ -56,39 +58,11 @@ ISR(INT0_vect)
     dio0_seen = true;
 }
 
-static void puts_(const char *s)
-{
-    while (*s)
-        uart_putc(*s++);
-}
-
 static void put_hex8(uint8_t v)
 {
     static const char d[] = "0123456789ABCDEF";
     uart_putc(d[v >> 4]);
     uart_putc(d[v & 15]);
-}
-
-static void put_u32(uint32_t v)
-{
-    char b[11];
-    uint8_t n = 0;
-    do {
-        b[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        uart_putc(b[--n]);
-}
-
-static void put_i16(int16_t v)
-{
-    if (v < 0) {
-        uart_putc('-');
-        put_u32((uint32_t)(-(int32_t)v));
-    } else {
-        put_u32((uint32_t)v);
-    }
 }
 
 /* SNR in quarter dB as a decimal: 38 -> "9.5", -9 -> "-2.25". */
@@ -98,12 +72,12 @@ static void put_quarters(int16_t q)
         uart_putc('-');
         q = (int16_t)-q;
     }
-    put_u32((uint32_t)(q / 4));
+    pr_u32((uint32_t)(q / 4));
     switch (q % 4) {
-    case 1: puts_(".25"); break;
-    case 2: puts_(".5"); break;
-    case 3: puts_(".75"); break;
-    default: puts_(".0"); break;
+    case 1: pr(".25"); break;
+    case 2: pr(".5"); break;
+    case 3: pr(".75"); break;
+    default: pr(".0"); break;
     }
 }
 
@@ -156,19 +130,19 @@ static void report_frame(void)
     if (snr_q < 0)
         rssi = (int16_t)(rssi + snr_q / 4);
     if (flags & SX_IRQ_CRCERROR) {
-        puts_("crc error: rssi=");
+        pr("crc error: rssi=");
     } else {
         uint8_t n = spi_radio_read(SX_REG_RX_NB_BYTES);
         spi_radio_write(SX_REG_FIFO_ADDR_PTR, spi_radio_read(SX_REG_FIFO_RX_CURRENT));
-        puts_("rx: ");
+        pr("rx: ");
         for (uint8_t i = 0; i < n; i++)
             put_hex8(spi_radio_read(SX_REG_FIFO));
-        puts_(" rssi=");
+        pr(" rssi=");
     }
-    put_i16(rssi);
-    puts_(" snr=");
+    pr_i32(rssi);
+    pr(" snr=");
     put_quarters(snr_q);
-    puts_("\r\n");
+    pr("\r\n");
 }
 
 int main(void)
@@ -186,22 +160,22 @@ int main(void)
     radio_reset();
     uint8_t version = spi_radio_read(SX_REG_VERSION);
     if (version != SX_VERSION_SX1276) {
-        puts_("sniffer: error: no SX1276 (RegVersion 0x");
+        pr("sniffer: error: no SX1276 (RegVersion 0x");
         put_hex8(version);
-        puts_(", expected 0x12)\r\n");
+        pr(", expected 0x12)\r\n");
         for (;;) {
             sleep_enable();
             sleep_cpu();
         }
     }
     radio_rx_continuous();
-    puts_("sniffer: freq=");
-    put_u32(FREQ_HZ);
-    puts_(" sf=");
-    put_u32(SF);
-    puts_(" bw=");
-    put_u32(BW_KHZ * 1000UL);
-    puts_(" cr=5\r\n");
+    pr("sniffer: freq=");
+    pr_u32(FREQ_HZ);
+    pr(" sf=");
+    pr_u32(SF);
+    pr(" bw=");
+    pr_u32(BW_KHZ * 1000UL);
+    pr(" cr=5\r\n");
 
     for (;;) {
         cli();

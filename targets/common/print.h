@@ -1,5 +1,6 @@
-/* print.h — the few UART formatting helpers the node needs (no printf: it
- * would cost about 1.5 KB of flash). Strings stay in flash (PSTR). */
+/* print.h — the few UART formatting helpers our firmware needs (no printf: it
+ * would cost about 1.5 KB of flash), over uart_putc (uart.h). Strings stay in
+ * flash (PSTR). Used by targets/lorawan-node and targets/sniffer. */
 #ifndef TARGETS_PRINT_H
 #define TARGETS_PRINT_H
 

@@ -1,7 +1,7 @@
 /* print.c — UART formatting helpers; see print.h. */
 #include "print.h"
 
-#include "../common/uart.h"
+#include "uart.h"
 
 void pr_str_P(const char *s)
 {
