@@ -85,8 +85,8 @@ while IFS='	' read -r name dir conf da nwk app fcnt adr ackreq ack fpend fopts f
   # shellcheck disable=SC2086
   run --devaddr "$da" --nwkskey "$nwk" --appskey "$app" $last "$phy"
   case $name in
-    # MAC commands cut short in the fixture (see tests/unit/test_lw_frame.c)
-    down_p0_len18_macs|up_len15_fopts15_p1)
+    # MAC commands cut short on purpose in the fixture (see tests/unit/test_lw_frame.c)
+    *_truncated_mac)
       [ $rc = 1 ] && grep -q "MAC command error: offset" "$T/out" || fail "$name: exit $rc, expected 1 (truncated MAC command)" ;;
     *) [ $rc = 0 ] || { fail "$name: exit $rc"; sed -n 's/^  Result: *//p' "$T/out"; } ;;
   esac

@@ -170,18 +170,18 @@ static void rebuild_every_frame(void **state)
 
 /* lw_verify with the counter state a receiver would have: the previous
  * value, so that counters above 65535 reconstruct. */
-/* Rows whose MAC commands are cut short (lora-packet does not decode MAC
- * commands, so it builds them as given). Hand-decoded with the payload
+/* Rows whose MAC commands are cut short on purpose (negative cases; lora-packet
+ * does not decode MAC commands, so it builds them as given). Hand-decoded with the payload
  * sizes of LoRaWAN 1.0.2 section 5:
- * - down_p0_len18_macs, FRMPayload 0350FF0001 0401 0801 0703184F8450 06 020A:
+ * - down_p0_len18_macs_truncated_mac, FRMPayload 0350FF0001 0401 0801 0703184F8450 06 020A:
  *   the last command, at offset 16, is a downlink CID 0x02 = LinkCheckAns,
  *   which carries Margin and GwCnt (3 bytes with the CID); 2 bytes remain.
- * - up_len15_fopts15_p1, FOpts 02 06FF2A 0307 02 06FF2A 0307 02 06FF: the
+ * - up_len15_fopts15_p1_truncated_mac, FOpts 02 06FF2A 0307 02 06FF2A 0307 02 06FF: the
  *   last, at offset 13, is an uplink CID 0x06 = DevStatusAns, Battery and
  *   Margin (3 bytes with the CID); 2 bytes remain. */
 static const char *const truncated_mac[][3] = {
-    {"down_p0_len18_macs", "offset 16", "LinkCheckAns"},
-    {"up_len15_fopts15_p1", "offset 13", "DevStatusAns"},
+    {"down_p0_len18_macs_truncated_mac", "offset 16", "LinkCheckAns"},
+    {"up_len15_fopts15_p1_truncated_mac", "offset 13", "DevStatusAns"},
 };
 
 static void verify_every_frame(void **state)
