@@ -7,7 +7,7 @@
 set -u
 PKGS="gcc make pkg-config gcc-avr avr-libc binutils-avr simavr libsimavr-dev \
 libcmocka-dev libserialport-dev libssl-dev libelf-dev libjansson-dev \
-libpcap-dev clang libclang-rt-14-dev avrdude libxml2-utils tshark $*"
+libpcap-dev clang libclang-rt-14-dev avrdude libxml2-utils tshark time $*"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
