@@ -12,6 +12,7 @@ struct lws_state {
     lw_keys keys;
     bool have_keys;
     lw_fcnt_state fcnt;
+    lw_fcnt_state fcnt_down;    /* FCntDown: its own counter (spec 4.3.1.5) */
     lw_duty duty;
     lws_totals t;
     bool started;
@@ -30,6 +31,8 @@ lws_state *lws_new(const lws_config *cfg)
     s->cfg.keys = NULL;     /* never keep the caller's pointer */
     s->fcnt.have_last = cfg->have_fcnt_last;
     s->fcnt.last = cfg->fcnt_last;
+    s->fcnt_down.have_last = cfg->have_fcnt_down_last;
+    s->fcnt_down.last = cfg->fcnt_down_last;
     lw_duty_init(&s->duty);
     return s;
 }
@@ -64,16 +67,27 @@ static void hex(const uint8_t *p, size_t n, char *out, size_t cap)
     out[o < cap ? o : cap - 1] = 0;
 }
 
-static void check_frame(lws_state *s, const ev_event *in, const ev_sink *out,
-                        const uint8_t *payload, size_t len, int frame)
+/* check names per direction: a downlink's verdicts must not read as an
+ * uplink's (reports and the existing uplink names stay as they were) */
+typedef struct lws_names {
+    const char *parse, *devaddr, *mic, *fcnt, *decrypt, *mac;
+} lws_names;
+static const lws_names up_names = {"parse", "devaddr", "mic", "fcnt", "decrypt", "mac"};
+static const lws_names down_names = {"downlink_parse", "downlink_devaddr", "downlink_mic",
+                                     "downlink_fcnt", "downlink_decrypt", "downlink_mac"};
+
+/* Verdicts for one frame; returns lw_verify's result (0 passed, 1 a check
+ * failed, -1 not parsed). */
+static int check_frame(lws_state *s, const ev_event *in, const ev_sink *out,
+                       const uint8_t *payload, size_t len, int frame, bool down)
 {
+    const lws_names *nm = down ? &down_names : &up_names;
     lw_result r;
     char d[LW_MAX_FRAME * 2 + 64];
-    int rc = lw_verify(&s->keys, &s->fcnt, payload, len, &r);
+    int rc = lw_verify(&s->keys, down ? &s->fcnt_down : &s->fcnt, payload, len, &r);
     if (rc < 0) {
-        verdict(s, out, in->t_ns, in->node, frame, "parse", false, r.detail);
-        s->t.failed++;
-        return;
+        verdict(s, out, in->t_ns, in->node, frame, nm->parse, false, r.detail);
+        return rc;
     }
     const lw_frame *f = &r.frame;
     if (r.devaddr_ok)
@@ -81,18 +95,18 @@ static void check_frame(lws_state *s, const ev_event *in, const ev_sink *out,
     else
         snprintf(d, sizeof d, "DevAddr %08X is not the session's %08X", (unsigned)f->devaddr,
                  (unsigned)s->keys.devaddr);
-    verdict(s, out, in->t_ns, in->node, frame, "devaddr", r.devaddr_ok, d);
+    verdict(s, out, in->t_ns, in->node, frame, nm->devaddr, r.devaddr_ok, d);
 
     if (r.mic_ok)
         snprintf(d, sizeof d, "MIC %08X", (unsigned)f->mic);
     else
         snprintf(d, sizeof d, "MIC %08X on the wire, expected %08X with the NwkSKey",
                  (unsigned)f->mic, (unsigned)r.mic_expected);
-    verdict(s, out, in->t_ns, in->node, frame, "mic", r.mic_ok, d);
+    verdict(s, out, in->t_ns, in->node, frame, nm->mic, r.mic_ok, d);
 
     bool fcnt_ok = r.fcnt_verdict == LW_FCNT_OK || r.fcnt_verdict == LW_FCNT_SKIP;
     snprintf(d, sizeof d, "FCnt %u (%s)", (unsigned)r.fcnt, lw_fcnt_verdict_name(r.fcnt_verdict));
-    verdict(s, out, in->t_ns, in->node, frame, "fcnt", fcnt_ok, d);
+    verdict(s, out, in->t_ns, in->node, frame, nm->fcnt, fcnt_ok, d);
 
     if (f->fport < 0)
         snprintf(d, sizeof d, "no FPort, no FRMPayload");
@@ -102,15 +116,41 @@ static void check_frame(lws_state *s, const ev_event *in, const ev_sink *out,
     }
     /* AES-CTR cannot tell a wrong key from a right one: the decryption is
      * only trusted when the MIC (same session) verified */
-    verdict(s, out, in->t_ns, in->node, frame, "decrypt", r.mic_ok, d);
+    verdict(s, out, in->t_ns, in->node, frame, nm->decrypt, r.mic_ok, d);
 
     if (f->foptslen || f->fport == 0 || !r.mac_ok)
-        verdict(s, out, in->t_ns, in->node, frame, "mac", r.mac_ok,
+        verdict(s, out, in->t_ns, in->node, frame, nm->mac, r.mac_ok,
                 r.mac_ok ? "MAC commands decode" : r.detail);
-    if (rc == 0)
+    return rc;
+}
+
+static void check_uplink(lws_state *s, const ev_event *in, const ev_sink *out,
+                         const uint8_t *payload, size_t len, int frame)
+{
+    if (check_frame(s, in, out, payload, len, frame, false) == 0)
         s->t.verified++;
     else
         s->t.failed++;
+}
+
+/* A frame the node's radio received in a receive window. One whose MHDR
+ * says uplink (Join Request, Unconfirmed/Confirmed Data Up) is another
+ * device's transmission the radio happened to hear, not a downlink. */
+static void check_downlink(lws_state *s, const ev_event *in, const ev_sink *out)
+{
+    const ev_radio_rx_window *w = &in->u.rxw;
+    if (!w->result || strcmp(w->result, "rx") != 0 || !w->payload || !w->len)
+        return;
+    lw_mtype mt = (lw_mtype)(w->payload[0] >> 5);
+    if (mt == LW_JOIN_REQUEST || mt == LW_UNCONFIRMED_UP || mt == LW_CONFIRMED_UP)
+        return;
+    s->t.downlinks++;
+    if (!s->have_keys)
+        return;
+    if (check_frame(s, in, out, w->payload, w->len, -1, true) == 0)
+        s->t.downlinks_verified++;
+    else
+        s->t.downlinks_failed++;
 }
 
 static void check_duty(lws_state *s, const ev_event *in, const ev_sink *out, uint32_t freq_hz,
@@ -170,7 +210,7 @@ void lws_feed(lws_state *s, const ev_event *in, const ev_sink *out)
         {
             int frame = (int)s->t.frames++;
             if (s->have_keys)
-                check_frame(s, in, out, in->u.tx.payload, in->u.tx.len, frame);
+                check_uplink(s, in, out, in->u.tx.payload, in->u.tx.len, frame);
             check_duty(s, in, out, in->u.tx.freq_hz, in->t_ns, in->u.tx.toa_ns, frame);
         }
         break;
@@ -181,7 +221,7 @@ void lws_feed(lws_state *s, const ev_event *in, const ev_sink *out)
             int frame = (int)s->t.frames++;
             const ev_gateway_rx *g = &in->u.gw;
             if (s->have_keys)
-                check_frame(s, in, out, g->payload, g->len, frame);
+                check_uplink(s, in, out, g->payload, g->len, frame);
             /* a gateway reports the end of the frame: its start and length
              * follow from the usual LoRaWAN uplink settings */
             lw_modem m = {.sf = g->sf, .bw_hz = g->bw_hz, .cr = g->cr ? g->cr : 5,
@@ -190,6 +230,9 @@ void lws_feed(lws_state *s, const ev_event *in, const ev_sink *out)
             uint64_t toa = lw_toa_ns(&m, g->len);
             check_duty(s, in, out, g->freq_hz, in->t_ns > toa ? in->t_ns - toa : 0, toa, frame);
         }
+        break;
+    case EV_RADIO_RX_WINDOW:
+        check_downlink(s, in, out);
         break;
     default:
         break;

@@ -19,6 +19,17 @@
  * once. Faults are counted. Pure: no I/O; verdict strings never contain
  * keys.
  *
+ * Downlinks: a radio_rx_window event with result "rx" and a payload is a
+ * frame the node's radio received (from either source setting). Unless its
+ * MType is an uplink one (Join Request, Data Up: another device heard, not
+ * a downlink; ignored) it is checked like an uplink, with direction 1 in B0
+ * and A_i and its own counter (FCntDown, never mixed with the uplink FCnt),
+ * and its verdicts are named apart: downlink_parse, downlink_devaddr,
+ * downlink_mic, downlink_fcnt, downlink_decrypt (FPort 0: NwkSKey, else
+ * AppSKey), downlink_mac, with the same details as the uplink checks and
+ * `frame` = -1 (reports number radio_tx frames only). No duty_cycle: the
+ * node did not transmit it.
+ *
  * Ownership: lws_new copies the config and keys; lws_free releases. */
 #ifndef LORAHIL_LW_STREAM_H
 #define LORAHIL_LW_STREAM_H
@@ -42,6 +53,8 @@ typedef struct lws_config {
     bool have_fcnt_last;        /* the session already used uplink FCnt values up to */
     uint32_t fcnt_last;         /* fcnt_last (32-bit): needed above 65535, where the */
                                 /* wire carries only the low 16 bits */
+    bool have_fcnt_down_last;   /* the same for the downlink counter (FCntDown); */
+    uint32_t fcnt_down_last;    /* without it the first downlink's wire value is taken */
 } lws_config;
 
 typedef struct lws_band_use {
@@ -62,6 +75,9 @@ typedef struct lws_totals {
     lws_band_use band[LW_DUTY_NBANDS];
     unsigned out_of_band;       /* frames outside every EU868 sub-band */
     uint64_t out_of_band_airtime_ns;
+    unsigned downlinks;         /* frames received in RX windows (not counted in frames) */
+    unsigned downlinks_verified;/* every downlink_* check passed (0 without keys) */
+    unsigned downlinks_failed;  /* a downlink_* check failed */
 } lws_totals;
 
 typedef struct lws_state lws_state;

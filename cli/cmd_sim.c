@@ -37,6 +37,11 @@ static void usage(FILE *f)
         "prints its serial lines and every transmission as it happens, checks each\n"
         "frame (DevAddr, MIC, FCnt, payload decryption, EU868 duty cycle) and ends with\n"
         "a summary. Simulated time: slept time costs (almost) nothing.\n"
+        "Each downlink the radio receives in a window (ACKs, --downlink payloads) is\n"
+        "checked the same way with its own counter (FCntDown): verdicts downlink_devaddr,\n"
+        "downlink_mic, downlink_fcnt, downlink_decrypt, downlink_mac, printed after the\n"
+        "rx line as \"downlink: ...\", and a summary line \"N downlinks, N verified,\n"
+        "N failed\" when any arrived.\n"
         "\n"
         "Options:\n"
         "  --board NAME|FILE     board profile (default dragino-shield-v1.4, alias\n"
@@ -279,8 +284,18 @@ static void add_verdict(out_ctx *o, const ev_verdict *v)
     }
     if (!v->ok)
         o->vline_ok = false;
-    int k = snprintf(o->vline + o->vlen, sizeof o->vline - o->vlen, "%s%s%s: %s",
-                     o->vlen ? "; " : "", v->ok ? "" : "!", v->check, v->detail ? v->detail : "");
+    /* a received frame's verdicts (downlink_mic, ...): one "downlink:" at
+     * the start of the line, the check names without the prefix */
+    const char *check = v->check ? v->check : "?";
+    const char *lead = "";
+    if (!strncmp(check, "downlink_", 9)) {
+        check += 9;
+        if (!o->vlen)
+            lead = "downlink: ";
+    }
+    int k = snprintf(o->vline + o->vlen, sizeof o->vline - o->vlen, "%s%s%s%s: %s",
+                     o->vlen ? "; " : "", lead, v->ok ? "" : "!", check,
+                     v->detail ? v->detail : "");
     if (k > 0)
         o->vlen = o->vlen + (size_t)k < sizeof o->vline ? o->vlen + (size_t)k : sizeof o->vline - 1;
 }
@@ -859,6 +874,13 @@ int cmd_sim(int argc, char **argv)
     if (!have_keys)
         printf(" (no keys: not verified)");
     printf("; run ended by %s at %.3f s\n", st.end_reason, st.sim_ns / 1e9);
+    if (t.downlinks) {
+        printf("  %u downlinks, %u verified, %u failed", t.downlinks, t.downlinks_verified,
+               t.downlinks_failed);
+        if (!have_keys)
+            printf(" (no keys: not verified)");
+        printf("\n");
+    }
     for (int b = 0; b < LW_DUTY_NBANDS; b++) {
         if (!t.band[b].used)
             continue;
