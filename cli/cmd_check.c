@@ -17,7 +17,7 @@
 static const char *const help_text =
     "usage: lorahil check [--keys FILE] [--devaddr HEX] [--nwkskey HEX] [--appskey HEX]\n"
     "                     [--fcnt-last N] [--sf N] [--bw HZ] FRAME...\n"
-    "       lorahil check --e2ee-key HEX --serial-log FILE ...   (E2EE frames, issue 4)\n"
+    "       lorahil check --e2ee-key HEX --serial-log FILE ...   (E2EE frames; see --e2ee-key --help)\n"
     "\n"
     "Verifies LoRaWAN 1.0.x data frames (uplink or downlink, confirmed or not) of an\n"
     "ABP session and prints every field: MType, DevAddr, FCtrl flags, FOptsLen, FCnt\n"
