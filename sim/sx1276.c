@@ -34,7 +34,8 @@
  * Anything else a driver does (FSK/OOK transmit or receive, FHSS, TX
  * continuous mode, reserved register values, test registers, ClkOut, SPI
  * during reset) produces a fault through the hooks, naming what it was,
- * rather than a silent wrong answer.
+ * rather than a silent wrong answer; so does receiving a frame that another
+ * frame with the same SF and bandwidth overlapped on the channel.
  *
  * Time: every entry point takes the simulated time of the call and first
  * runs whatever fell due before it, so a register read always sees the chip
@@ -172,7 +173,10 @@ typedef struct air_frame {
     sx1276_air_frame f;     /* f.payload points at data */
     uint8_t *data;
     uint64_t end_ns;        /* last instant it can be on air */
+    uint64_t air_end_ns;    /* end of its time on air (LDRO as 6.4 mandates) */
     bool done;              /* received (or given up) by this radio */
+    bool interfered;        /* overlapped by a co-channel frame (see offer) */
+    bool interference_told; /* that fault was raised for this frame */
 } air_frame;
 
 /* Modem settings latched when a TX, RX or CAD starts (4.1.3: settings are
@@ -915,6 +919,34 @@ static uint64_t next_event(const sx1276 *r, int *kind, air_frame **frame)
     return t;
 }
 
+/* Two LoRa frames interfere when they share spreading factor and
+ * bandwidth, their spectra overlap (centre frequencies less than a
+ * bandwidth apart) and they are on air at the same time. Frames with
+ * different spreading factors are orthogonal (Semtech AN1200.22, "LoRa
+ * Modulation Basics", 2.1) and pass each other. What the receiver does with
+ * two co-channel frames (capture, a CRC error, nothing) the datasheet does
+ * not say: its LoRa receiver specification gives co-channel rejection for a
+ * CW tone only (CCR_LCW). So a receiver that takes such a frame raises a fault naming it,
+ * then receives it as if it were alone. */
+static bool co_channel(const air_frame *x, const air_frame *y)
+{
+    const sx1276_air_frame *a = &x->f, *b = &y->f;
+    uint32_t df = a->freq_hz > b->freq_hz ? a->freq_hz - b->freq_hz : b->freq_hz - a->freq_hz;
+    return a->sf == b->sf && a->bw_hz == b->bw_hz && df < a->bw_hz &&
+           a->start_ns < y->air_end_ns && b->start_ns < x->air_end_ns;
+}
+
+static void tell_interference(sx1276 *r, air_frame *a)
+{
+    if (!a->interfered || a->interference_told)
+        return;
+    a->interference_told = true;
+    fault(r, "co-channel interference not modelled: the SF%d/%u kHz frame at %.3f MHz "
+          "(on air from %.6f s) overlaps another with the same SF and bandwidth; "
+          "received as if alone",
+          a->f.sf, (unsigned)(a->f.bw_hz / 1000u), a->f.freq_hz / 1e6, a->f.start_ns / 1e9);
+}
+
 static void on_rx_detect(sx1276 *r, air_frame *a)
 {
     const sx1276_air_frame *f = &a->f;
@@ -932,6 +964,7 @@ static void on_rx_detect(sx1276 *r, air_frame *a)
     }
     r->rx_frame = a;
     r->rx_detect_ns = r->now_ns;
+    tell_interference(r, a);
     r->rx_timeout_ns = UINT64_MAX;  /* a detected preamble stops the timeout */
     r->rx_header_seen = false;
     /* header: the first 8 symbols after the preamble (4.1.1.6) */
@@ -1233,6 +1266,19 @@ void sx1276_offer_frame(sx1276 *r, const sx1276_air_frame *f)
                    .implicit_header = f->implicit_header, .crc = f->crc, .ldro = true };
     uint64_t toa = lw_toa_ns(&m, f->len);
     a->end_ns = f->start_ns + (toa ? toa : 1000000000ull);
+    /* its own time on air: RegModemConfig3 (6.4) mandates LowDataRateOptimize
+     * when a symbol lasts more than 16 ms, so a transmitter uses it then */
+    m.ldro = lw_symbol_ns(f->sf, f->bw_hz) > 16000000u;
+    uint64_t own = lw_toa_ns(&m, f->len);
+    a->air_end_ns = f->start_ns + (own ? own : 1000000000ull);
+    for (size_t i = 0; i < r->nframes; i++) {
+        air_frame *b = r->frames[i];
+        if (co_channel(a, b)) {
+            a->interfered = b->interfered = true;
+            if (b == r->rx_frame)
+                tell_interference(r, b);
+        }
+    }
     r->frames[r->nframes++] = a;
 }
 

@@ -83,7 +83,9 @@ void sx1276_advance(sx1276 *r, uint64_t t_ns);
  * arrives, the radio is in RXCONTINUOUS or RXSINGLE (not timed out) on the
  * same frequency, SF and bandwidth, with matching IQ inversion
  * (RegInvertIQ) and sync word; then RxDone fires after its time on air.
- * May be called before start_ns (the model schedules it). */
+ * May be called before start_ns (the model schedules it). Receiving a frame
+ * that overlaps another offered frame with the same SF and bandwidth on the
+ * channel raises a fault (co-channel interference is not modelled). */
 void sx1276_offer_frame(sx1276 *r, const sx1276_air_frame *f);
 
 /* Register value as stored, without read side effects (tests, reports). */
