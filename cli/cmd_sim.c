@@ -440,6 +440,19 @@ static void run_sink(void *ctx, const ev_event *ev)
 static sim_host *running[1 + MAX_EXTRA_NODES];
 static size_t nrunning;
 
+/* an early exit after the boards exist: close the events file (if open),
+ * free the boards, the checker and the E2EE state */
+static int free_run_usage(out_ctx *o, sim_host **hosts, size_t nhosts)
+{
+    if (o->events)
+        fclose(o->events);
+    for (size_t k = 0; k < nhosts; k++)
+        sim_host_free(hosts[k]);
+    lws_free(o->lws);
+    e2ees_free(o->e2ee);
+    return LH_EXIT_USAGE;
+}
+
 static void on_sigint(int sig)
 {
     (void)sig;
@@ -746,13 +759,8 @@ int cmd_sim(int argc, char **argv)
             fprintf(stderr, "lorahil sim: --node '%s': %s\n", node_args[i], err);
             bad = 1;
         }
-        if (bad) {
-            for (size_t k = 0; k < nhosts; k++)
-                sim_host_free(hosts[k]);
-            lws_free(o.lws);
-            e2ees_free(o.e2ee);
-            return LH_EXIT_USAGE;
-        }
+        if (bad)
+            return free_run_usage(&o, hosts, nhosts);
         nhosts++;
     }
     o.multi = nhosts > 1;
@@ -760,11 +768,7 @@ int cmd_sim(int argc, char **argv)
         o.events = fopen(events_path, "w");
         if (!o.events) {
             fprintf(stderr, "lorahil sim: %s: %s\n", events_path, strerror(errno));
-            for (size_t k = 0; k < nhosts; k++)
-                sim_host_free(hosts[k]);
-            lws_free(o.lws);
-            e2ees_free(o.e2ee);
-            return LH_EXIT_USAGE;
+            return free_run_usage(&o, hosts, nhosts);
         }
     }
     char nwk_m[LW_MASKED_LEN + 4], app_m[LW_MASKED_LEN + 4];
@@ -794,13 +798,7 @@ int cmd_sim(int argc, char **argv)
     if (pty) {
         if (sim_pty_open(&spty, sim_host_avr(h), '0', err, sizeof err) != 0) {
             fprintf(stderr, "lorahil sim: --pty: %s\n", err);
-            if (o.events)
-                fclose(o.events);
-            for (size_t k = 0; k < nhosts; k++)
-                sim_host_free(hosts[k]);
-            lws_free(o.lws);
-            e2ees_free(o.e2ee);
-            return LH_EXIT_USAGE;
+            return free_run_usage(&o, hosts, nhosts);
         }
         fprintf(stderr, "lorahil sim: UART0 on %s (lorahil hil --port %s --reset none)\n",
                 spty.path, spty.path);
@@ -819,13 +817,7 @@ int cmd_sim(int argc, char **argv)
                     sim_pty_close(&nptys[k], 0);
             if (pty)
                 sim_pty_close(&spty, 0);
-            if (o.events)
-                fclose(o.events);
-            for (size_t k = 0; k < nhosts; k++)
-                sim_host_free(hosts[k]);
-            lws_free(o.lws);
-            e2ees_free(o.e2ee);
-            return LH_EXIT_USAGE;
+            return free_run_usage(&o, hosts, nhosts);
         }
         fprintf(stderr, "lorahil sim: node %zu UART0 on %s\n", i + 1, nptys[i].path);
         fflush(stderr);
