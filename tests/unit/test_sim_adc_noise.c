@@ -19,13 +19,7 @@
 #include <sim_cycle_timers.h>
 
 #include "sim/sim_adc_noise.h"
-
-/* simavr 1.6 does not free its IRQ pools in avr_terminate(); not our leak */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libsimavr.so\n";
-}
+#include "sim_test_avr.h"
 
 #define ADCL 0x78
 #define ADCH 0x79
@@ -35,28 +29,6 @@ const char *__lsan_default_suppressions(void)
 #define ADEN 0x80
 #define ADSC 0x40
 
-static void quiet_logger(avr_t *avr, const int level, const char *fmt, va_list ap)
-{
-    (void)avr, (void)level, (void)fmt, (void)ap;
-}
-
-static void cpu_write(avr_t *avr, uint16_t addr, uint8_t v)
-{
-    avr_io_addr_t io = AVR_DATA_TO_IO(addr);
-    if (avr->io[io].w.c)
-        avr->io[io].w.c(avr, addr, v, avr->io[io].w.param);
-    else
-        avr->data[addr] = v;
-}
-
-static uint8_t cpu_read(avr_t *avr, uint16_t addr)
-{
-    avr_io_addr_t io = AVR_DATA_TO_IO(addr);
-    if (avr->io[io].r.c)
-        return avr->io[io].r.c(avr, addr, avr->io[io].r.param);
-    return avr->data[addr];
-}
-
 typedef struct board {
     avr_t *avr;
     sim_adc_noise adc;
@@ -64,13 +36,9 @@ typedef struct board {
 
 static board *make(uint64_t seed)
 {
-    avr_global_logger_set(quiet_logger);
     board *b = calloc(1, sizeof *b);
     assert_non_null(b);
-    b->avr = avr_make_mcu_by_name("atmega328p");
-    assert_non_null(b->avr);
-    avr_init(b->avr);
-    b->avr->frequency = 16000000;
+    b->avr = sim_test_avr_new(16000000);
     assert_int_equal(sim_adc_noise_attach(&b->adc, b->avr, seed), 0);
     return b;
 }
@@ -85,12 +53,12 @@ static void destroy(board *b)
 /* one conversion as firmware does it */
 static unsigned convert(board *b, unsigned ch)
 {
-    cpu_write(b->avr, ADMUX, (uint8_t)(REFS0 | ch));
-    cpu_write(b->avr, ADCSRA, ADEN | ADSC | 0x07);
+    sim_test_avr_write(b->avr, ADMUX, (uint8_t)(REFS0 | ch));
+    sim_test_avr_write(b->avr, ADCSRA, ADEN | ADSC | 0x07);
     b->avr->cycle += 4000; /* a conversion: 13 (first: 25) ADC clocks of 128 CPU cycles */
     avr_cycle_timer_process(b->avr);
-    unsigned lo = cpu_read(b->avr, ADCL);
-    unsigned hi = cpu_read(b->avr, ADCH);
+    unsigned lo = sim_test_avr_read(b->avr, ADCL);
+    unsigned hi = sim_test_avr_read(b->avr, ADCH);
     return hi << 8 | lo;
 }
 

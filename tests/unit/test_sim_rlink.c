@@ -19,13 +19,7 @@
 #include "sim/sim_rlink.h"
 #include "sim/sim_spiclk.h"
 #include "sim/sim_extint.h"
-
-/* simavr 1.6 does not free its IRQ pools in avr_terminate(); not our leak */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libsimavr.so\n";
-}
+#include "sim_test_avr.h"
 
 enum { PINB = 0x23, DDRB = 0x24, PORTB = 0x25, PIND = 0x29, DDRD = 0x2A, PORTD = 0x2B,
        EIFR = 0x3C, SPCR = 0x4C, SPSR = 0x4D, SPDR = 0x4E, EICRA = 0x69 };
@@ -44,11 +38,6 @@ typedef struct fx {
     int faults;
 } fx;
 
-static void quiet(avr_t *avr, const int level, const char *fmt, va_list ap)
-{
-    (void)avr, (void)level, (void)fmt, (void)ap;
-}
-
 static void on_dio(void *ctx, int dio, bool level, uint64_t t)
 {
     (void)t;
@@ -61,23 +50,6 @@ static void on_fault(void *ctx, const char *what, uint64_t t)
 {
     (void)what, (void)t;
     ((fx *)ctx)->faults++;
-}
-
-static void cpu_write(avr_t *avr, uint16_t a, uint8_t v)
-{
-    avr_io_addr_t io = AVR_DATA_TO_IO(a);
-    if (avr->io[io].w.c)
-        avr->io[io].w.c(avr, a, v, avr->io[io].w.param);
-    else
-        avr->data[a] = v;
-}
-
-static uint8_t cpu_read(avr_t *avr, uint16_t a)
-{
-    avr_io_addr_t io = AVR_DATA_TO_IO(a);
-    if (avr->io[io].r.c)
-        return avr->io[io].r.c(avr, a, avr->io[io].r.param);
-    return avr->data[a];
 }
 
 static void wait_cycles(avr_t *avr, uint64_t n)
@@ -101,25 +73,22 @@ static void skip_ms(avr_t *avr, unsigned ms)
 
 static int setup_board(void **state, const char *jumper)
 {
-    avr_global_logger_set(quiet);
     fx *f = calloc(1, sizeof *f);
     char err[200];
     assert_int_equal(sim_board_parse(&f->board, DRAGINO, "dragino", err, sizeof err), 0);
     if (jumper)
         assert_int_equal(sim_board_set_jumper(&f->board, jumper, err, sizeof err), 0);
-    f->avr = avr_make_mcu_by_name("atmega328p");
-    avr_init(f->avr);
-    f->avr->frequency = 16000000;
+    f->avr = sim_test_avr_new(16000000);
     assert_int_equal(sim_spiclk_attach(&f->spi, f->avr, err, sizeof err), 0);
     sx1276_hooks h = {.ctx = f, .dio_changed = on_dio, .fault = on_fault};
     f->radio = sx1276_new(&h, 1);
     assert_int_equal(sim_rlink_attach(&f->rl, f->avr, &f->board, f->radio, err, sizeof err), 0);
     f->rl_ready = true;
     /* SPI pins and NSS/RST as outputs, NSS and RST high; radio ready */
-    cpu_write(f->avr, DDRB, 0x2E);
-    cpu_write(f->avr, PORTB, 0x06);
+    sim_test_avr_write(f->avr, DDRB, 0x2E);
+    sim_test_avr_write(f->avr, PORTB, 0x06);
     skip_ms(f->avr, 20);
-    cpu_write(f->avr, SPCR, 0x50);      /* SPE | MSTR, fosc/4 */
+    sim_test_avr_write(f->avr, SPCR, 0x50);      /* SPE | MSTR, fosc/4 */
     *state = f;
     return 0;
 }
@@ -139,19 +108,19 @@ static int teardown(void **state)
 
 static uint8_t spi(avr_t *avr, uint8_t mosi)
 {
-    cpu_write(avr, SPDR, mosi);
+    sim_test_avr_write(avr, SPDR, mosi);
     wait_cycles(avr, 32);
     assert_true(avr->data[SPSR] & 0x80);
-    return cpu_read(avr, SPDR);
+    return sim_test_avr_read(avr, SPDR);
 }
 
 /* one register access framed by NSS on PB2, as a driver does it */
 static uint8_t reg(fx *f, uint8_t addr, uint8_t v)
 {
-    cpu_write(f->avr, PORTB, cpu_read(f->avr, PORTB) & ~0x04);
+    sim_test_avr_write(f->avr, PORTB, sim_test_avr_read(f->avr, PORTB) & ~0x04);
     spi(f->avr, addr);
     uint8_t r = spi(f->avr, v);
-    cpu_write(f->avr, PORTB, cpu_read(f->avr, PORTB) | 0x04);
+    sim_test_avr_write(f->avr, PORTB, sim_test_avr_read(f->avr, PORTB) | 0x04);
     return r;
 }
 
@@ -169,8 +138,8 @@ static void no_nss_no_radio(void **state)
     assert_int_equal(spi(f->avr, 0x42), 0xFF);
     assert_int_equal(spi(f->avr, 0x00), 0xFF);
     /* NSS as an input (released) is not a select either */
-    cpu_write(f->avr, DDRB, 0x2A);
-    cpu_write(f->avr, PORTB, 0x02);
+    sim_test_avr_write(f->avr, DDRB, 0x2A);
+    sim_test_avr_write(f->avr, PORTB, 0x02);
     assert_int_equal(spi(f->avr, 0x42), 0xFF);
 }
 
@@ -179,9 +148,9 @@ static void reset_pin_restores_defaults(void **state)
     fx *f = *state;
     reg(f, 0x80 | 0x06, 0x6D);              /* RegFrfMsb, common to both modems */
     assert_int_equal(reg(f, 0x06, 0), 0x6D);
-    cpu_write(f->avr, PORTB, 0x04);         /* RST (PB1) low, NSS high */
+    sim_test_avr_write(f->avr, PORTB, 0x04);         /* RST (PB1) low, NSS high */
     skip_ms(f->avr, 1);
-    cpu_write(f->avr, DDRB, 0x2C);          /* release RST: input, floats high */
+    sim_test_avr_write(f->avr, DDRB, 0x2C);          /* release RST: input, floats high */
     skip_ms(f->avr, 10);
     assert_int_equal(reg(f, 0x06, 0), 0x6C);
     assert_int_equal(f->faults, 0);
@@ -191,42 +160,42 @@ static void dio_drives_pin_and_int0(void **state)
 {
     fx *f = *state;
     avr_t *avr = f->avr;
-    cpu_write(avr, DDRD, 0x00);
-    cpu_write(avr, EICRA, 0x03);            /* INT0 on a rising edge */
+    sim_test_avr_write(avr, DDRD, 0x00);
+    sim_test_avr_write(avr, EICRA, 0x03);            /* INT0 on a rising edge */
     avr->data[EIFR] = 0;
-    assert_int_equal(cpu_read(avr, PIND) & 0x04, 0);
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x04, 0);
     sim_rlink_dio(&f->rl, 0, true);
-    assert_int_equal(cpu_read(avr, PIND) & 0x04, 0x04);
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x04, 0x04);
     assert_true(avr->data[EIFR] & 0x01);    /* INTF0 */
     sim_rlink_dio(&f->rl, 0, false);
-    assert_int_equal(cpu_read(avr, PIND) & 0x04, 0);
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x04, 0);
 }
 
 static void pullup_does_not_override_dio(void **state)
 {
     fx *f = *state;
     avr_t *avr = f->avr;
-    cpu_write(avr, DDRD, 0x00);
-    cpu_write(avr, PORTD, 0x44);            /* pull-ups on PD2 and PD6 */
+    sim_test_avr_write(avr, DDRD, 0x00);
+    sim_test_avr_write(avr, PORTD, 0x44);            /* pull-ups on PD2 and PD6 */
     /* the radio drives DIO0 and DIO1 low: they read 0 */
-    assert_int_equal(cpu_read(avr, PIND) & 0x44, 0x00);
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x44, 0x00);
     sim_rlink_dio(&f->rl, 1, true);
-    assert_int_equal(cpu_read(avr, PIND) & 0x44, 0x40);
-    cpu_write(avr, PORTD, 0x00);
-    assert_int_equal(cpu_read(avr, PIND) & 0x44, 0x40);
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x44, 0x40);
+    sim_test_avr_write(avr, PORTD, 0x00);
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x44, 0x40);
 }
 
 static void open_jumper_floats(void **state)
 {
     fx *f = *state;
     avr_t *avr = f->avr;
-    cpu_write(avr, DDRD, 0x00);
+    sim_test_avr_write(avr, DDRD, 0x00);
     sim_rlink_dio(&f->rl, 1, true);
-    assert_int_equal(cpu_read(avr, PIND) & 0x40, 0);    /* DIO1 reaches nothing */
-    cpu_write(avr, PORTD, 0x40);                         /* only the pull-up */
-    assert_int_equal(cpu_read(avr, PIND) & 0x40, 0x40);
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x40, 0);    /* DIO1 reaches nothing */
+    sim_test_avr_write(avr, PORTD, 0x40);                         /* only the pull-up */
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x40, 0x40);
     sim_rlink_dio(&f->rl, 0, true);                      /* DIO0 still wired */
-    assert_int_equal(cpu_read(avr, PIND) & 0x04, 0x04);
+    assert_int_equal(sim_test_avr_read(avr, PIND) & 0x04, 0x04);
 }
 
 int main(void)

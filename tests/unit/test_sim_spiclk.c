@@ -14,13 +14,7 @@
 #include <string.h>
 
 #include "sim/sim_spiclk.h"
-
-/* simavr 1.6 does not free its IRQ pools in avr_terminate(); not our leak */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libsimavr.so\n";
-}
+#include "sim_test_avr.h"
 
 #define SPCR 0x4C
 #define SPSR 0x4D
@@ -37,11 +31,6 @@ typedef struct fixture {
     int answered;
 } fixture;
 
-static void quiet_logger(avr_t *avr, const int level, const char *fmt, va_list ap)
-{
-    (void)avr, (void)level, (void)fmt, (void)ap;
-}
-
 /* a slave that answers every byte with its complement */
 static void slave(struct avr_irq_t *irq, uint32_t value, void *param)
 {
@@ -54,12 +43,8 @@ static void slave(struct avr_irq_t *irq, uint32_t value, void *param)
 
 static int setup(void **state)
 {
-    avr_global_logger_set(quiet_logger);
     fixture *f = calloc(1, sizeof *f);
-    f->avr = avr_make_mcu_by_name("atmega328p");
-    assert_non_null(f->avr);
-    avr_init(f->avr);
-    f->avr->frequency = 16000000;
+    f->avr = sim_test_avr_new(16000000);
     char err[128];
     assert_int_equal(sim_spiclk_attach(&f->spi, f->avr, err, sizeof err), 0);
     avr_irq_register_notify(f->spi.spi->io.irq + SPI_IRQ_OUTPUT, slave, f);
@@ -76,32 +61,14 @@ static int teardown(void **state)
     return 0;
 }
 
-/* what the CPU does on `out SPDR, r` / `in r, SPDR` */
-static void cpu_write(avr_t *avr, uint16_t addr, uint8_t v)
-{
-    avr_io_addr_t io = AVR_DATA_TO_IO(addr);
-    if (avr->io[io].w.c)
-        avr->io[io].w.c(avr, addr, v, avr->io[io].w.param);
-    else
-        avr->data[addr] = v;
-}
-
-static uint8_t cpu_read(avr_t *avr, uint16_t addr)
-{
-    avr_io_addr_t io = AVR_DATA_TO_IO(addr);
-    if (avr->io[io].r.c)
-        return avr->io[io].r.c(avr, addr, avr->io[io].r.param);
-    return avr->data[addr];
-}
-
 /* cycles from the SPDR write until SPIF reads 1 */
 static unsigned byte_cycles(fixture *f, uint8_t spcr, uint8_t spsr, uint8_t mosi)
 {
     avr_t *avr = f->avr;
-    cpu_write(avr, SPCR, spcr);
+    sim_test_avr_write(avr, SPCR, spcr);
     avr->data[SPSR] = spsr;
     avr_cycle_count_t start = avr->cycle;
-    cpu_write(avr, SPDR, mosi);
+    sim_test_avr_write(avr, SPDR, mosi);
     while (!(avr->data[SPSR] & SPIF)) {
         avr->cycle++;
         avr_cycle_timer_process(avr);
@@ -126,7 +93,7 @@ static void timing_per_divisor(void **state)
         if (c != 8 * t[i].div)
             fail_msg("SPR=%u SPI2X=%u: %u cycles, datasheet says 8 x fosc/%u = %u",
                      t[i].spr, t[i].spi2x, c, t[i].div, 8 * t[i].div);
-        assert_int_equal(cpu_read(f->avr, SPDR), 0xBD);
+        assert_int_equal(sim_test_avr_read(f->avr, SPDR), 0xBD);
     }
     /* 16 MHz, fosc/4: 2 us per byte, not simavr 1.6's fixed 100 us */
     assert_int_equal(byte_cycles(f, SPE | MSTR, 0, 1), 32);
@@ -141,22 +108,22 @@ static void exchange_and_flags(void **state)
     assert_int_equal(f->answered, 1);
     assert_true(avr->data[SPSR] & SPIF);
     /* reading SPDR clears SPIF; the buffer keeps its byte */
-    assert_int_equal(cpu_read(avr, SPDR), 0x7E);
+    assert_int_equal(sim_test_avr_read(avr, SPDR), 0x7E);
     assert_false(avr->data[SPSR] & SPIF);
-    assert_int_equal(cpu_read(avr, SPDR), 0x7E);
+    assert_int_equal(sim_test_avr_read(avr, SPDR), 0x7E);
 }
 
 static void write_collision(void **state)
 {
     fixture *f = *state;
     avr_t *avr = f->avr;
-    cpu_write(avr, SPCR, SPE | MSTR | 1);       /* fosc/16: 128 cycles */
+    sim_test_avr_write(avr, SPCR, SPE | MSTR | 1);       /* fosc/16: 128 cycles */
     avr->data[SPSR] = 0;
     avr_cycle_count_t start = avr->cycle;
-    cpu_write(avr, SPDR, 0x11);
+    sim_test_avr_write(avr, SPDR, 0x11);
     avr->cycle += 10;
     avr_cycle_timer_process(avr);
-    cpu_write(avr, SPDR, 0x22);                 /* during the transfer */
+    sim_test_avr_write(avr, SPDR, 0x22);                 /* during the transfer */
     assert_true(avr->data[SPSR] & WCOL);
     while (!(avr->data[SPSR] & SPIF)) {
         avr->cycle++;
@@ -165,7 +132,7 @@ static void write_collision(void **state)
     assert_int_equal(avr->cycle - start, 128);  /* first byte unaffected */
     assert_int_equal(f->last_mosi, 0x11);
     assert_int_equal(f->answered, 1);
-    cpu_read(avr, SPDR);
+    sim_test_avr_read(avr, SPDR);
     assert_false(avr->data[SPSR] & WCOL);
 }
 
@@ -173,8 +140,8 @@ static void disabled_spi_sends_nothing(void **state)
 {
     fixture *f = *state;
     avr_t *avr = f->avr;
-    cpu_write(avr, SPCR, 0);
-    cpu_write(avr, SPDR, 0x55);
+    sim_test_avr_write(avr, SPCR, 0);
+    sim_test_avr_write(avr, SPDR, 0x55);
     for (int i = 0; i < 3000; i++) {
         avr->cycle++;
         avr_cycle_timer_process(avr);
