@@ -620,6 +620,22 @@ static sx1276_air_frame downlink(uint64_t start, const uint8_t *p, size_t len)
 
 #define TS9 4096000ull  /* SF9 / 125 kHz symbol: 512 / 125 kHz = 4.096 ms */
 
+/* offer the downlink frame {start, p, len} to the radio as it is */
+static void offer_downlink(fx *f, uint64_t start, const uint8_t *p, size_t len)
+{
+    sx1276_air_frame a = downlink(start, p, len);
+    sx1276_offer_frame(f->r, &a);
+}
+
+/* RXSINGLE with an 8-symbol timeout from now; the downlink frame of p
+ * starting now, not yet offered (the caller changes it first) */
+static sx1276_air_frame rx_single_downlink(fx *f, const uint8_t *p, size_t len)
+{
+    rx_setup(f, 8);
+    wr(f, OPMODE, LORA | M_RXSINGLE);
+    return downlink(f->t, p, len);
+}
+
 static void rx_timeout_after_symbols(void **state)
 {
     fx *f = *state;
@@ -677,8 +693,7 @@ static void rx_receives_frame(void **state)
     for (int i = 0; i < 12; i++)
         p[i] = (uint8_t)(0xA0 + i);
     uint64_t start = t0 + 1000000;
-    sx1276_air_frame a = downlink(start, p, sizeof p);
-    sx1276_offer_frame(f->r, &a);
+    offer_downlink(f, start, p, sizeof p);
     /* ValidHeader after preamble (8 + 4.25 symbols) and the 8-symbol header */
     uint64_t hdr = start + 49 * TS9 / 4 + 8 * TS9;
     /* time on air by hand: 12.25 Ts + (8 + ceil((96 - 36 + 28) / 36) * 5) Ts
@@ -743,10 +758,8 @@ static void expect_not_received(fx *f, sx1276_air_frame *a)
 static void rx_wrong_iq(void **state)
 {
     fx *f = *state;
-    rx_setup(f, 8);
-    wr(f, OPMODE, LORA | M_RXSINGLE);
     uint8_t p[4] = {0};
-    sx1276_air_frame a = downlink(f->t, p, 4);
+    sx1276_air_frame a = rx_single_downlink(f, p, 4);
     a.iq_inverted = false;  /* an uplink */
     expect_not_received(f, &a);
 }
@@ -754,10 +767,8 @@ static void rx_wrong_iq(void **state)
 static void rx_wrong_sf(void **state)
 {
     fx *f = *state;
-    rx_setup(f, 8);
-    wr(f, OPMODE, LORA | M_RXSINGLE);
     uint8_t p[4] = {0};
-    sx1276_air_frame a = downlink(f->t, p, 4);
+    sx1276_air_frame a = rx_single_downlink(f, p, 4);
     a.sf = 10;
     expect_not_received(f, &a);
 }
@@ -765,10 +776,8 @@ static void rx_wrong_sf(void **state)
 static void rx_wrong_freq(void **state)
 {
     fx *f = *state;
-    rx_setup(f, 8);
-    wr(f, OPMODE, LORA | M_RXSINGLE);
     uint8_t p[4] = {0};
-    sx1276_air_frame a = downlink(f->t, p, 4);
+    sx1276_air_frame a = rx_single_downlink(f, p, 4);
     a.freq_hz = 868300000;
     expect_not_received(f, &a);
 }
@@ -776,10 +785,8 @@ static void rx_wrong_freq(void **state)
 static void rx_wrong_sync_word(void **state)
 {
     fx *f = *state;
-    rx_setup(f, 8);
-    wr(f, OPMODE, LORA | M_RXSINGLE);
     uint8_t p[4] = {0};
-    sx1276_air_frame a = downlink(f->t, p, 4);
+    sx1276_air_frame a = rx_single_downlink(f, p, 4);
     a.sync_word = 0x12;
     expect_not_received(f, &a);
 }
@@ -790,14 +797,26 @@ static void rx_wrong_sync_word(void **state)
 static void rx_frequency_tolerance(void **state)
 {
     fx *f = *state;
-    rx_setup(f, 8);
-    wr(f, OPMODE, LORA | M_RXSINGLE);
     uint8_t p[4] = {9, 9, 9, 9};
-    sx1276_air_frame a = downlink(f->t, p, 4);
+    sx1276_air_frame a = rx_single_downlink(f, p, 4);
     a.freq_hz = 868120000;
     sx1276_offer_frame(f->r, &a);
     run_to(f, f->t + 200 * TS9);
     assert_int_equal(rd(f, IRQ_FLAGS) & F_RXDONE, F_RXDONE);
+}
+
+/* a frame starts now; RXSINGLE (5-symbol timeout) opens late_ns after its
+ * start; RxDone/RxTimeout flags 200 symbols later */
+static uint8_t rx_window_opened_late(fx *f, uint64_t late_ns)
+{
+    rx_setup(f, 5);
+    uint8_t p[4] = {7, 7, 7, 7};
+    uint64_t start = f->t;
+    offer_downlink(f, start, p, 4);
+    run_to(f, start + late_ns);
+    wr(f, OPMODE, LORA | M_RXSINGLE);
+    run_to(f, f->t + 200 * TS9);
+    return rd(f, IRQ_FLAGS) & (F_RXDONE | F_RXTIMEOUT);
 }
 
 /* A receiver that opens after the preamble started still locks if 4
@@ -805,29 +824,14 @@ static void rx_frequency_tolerance(void **state)
 static void rx_window_opens_after_preamble_start(void **state)
 {
     fx *f = *state;
-    rx_setup(f, 5);
-    uint8_t p[4] = {7, 7, 7, 7};
-    uint64_t start = f->t;
-    sx1276_air_frame a = downlink(start, p, 4);
-    sx1276_offer_frame(f->r, &a);
-    run_to(f, start + 3 * TS9 / 2);
-    wr(f, OPMODE, LORA | M_RXSINGLE);
-    run_to(f, f->t + 200 * TS9);
-    assert_int_equal(rd(f, IRQ_FLAGS) & (F_RXDONE | F_RXTIMEOUT), F_RXDONE);
+    assert_int_equal(rx_window_opened_late(f, 3 * TS9 / 2), F_RXDONE);
 }
 
 static void rx_window_opens_too_late(void **state)
 {
     fx *f = *state;
-    rx_setup(f, 5);
-    uint8_t p[4] = {7, 7, 7, 7};
-    uint64_t start = f->t;
-    sx1276_air_frame a = downlink(start, p, 4);
-    sx1276_offer_frame(f->r, &a);
-    run_to(f, start + 5 * TS9);     /* 3 preamble symbols left: no lock */
-    wr(f, OPMODE, LORA | M_RXSINGLE);
-    run_to(f, f->t + 200 * TS9);
-    assert_int_equal(rd(f, IRQ_FLAGS) & (F_RXDONE | F_RXTIMEOUT), F_RXTIMEOUT);
+    /* 3 preamble symbols left: no lock */
+    assert_int_equal(rx_window_opened_late(f, 5 * TS9), F_RXTIMEOUT);
 }
 
 /* RXSINGLE: the preamble must be detected (4 symbols) before the timeout. */
@@ -838,16 +842,14 @@ static void rx_preamble_near_timeout(void **state)
     uint64_t t0 = f->t + 200;
     wr(f, OPMODE, LORA | M_RXSINGLE);
     uint8_t p[4] = {0};
-    sx1276_air_frame a = downlink(t0 + 1 * TS9, p, 4);   /* lock at 5 Ts: in time */
-    sx1276_offer_frame(f->r, &a);
+    offer_downlink(f, t0 + 1 * TS9, p, 4);   /* lock at 5 Ts: in time */
     run_to(f, t0 + 200 * TS9);
     assert_int_equal(rd(f, IRQ_FLAGS) & (F_RXDONE | F_RXTIMEOUT), F_RXDONE);
 
     wr(f, IRQ_FLAGS, 0xFF);
     t0 = f->t + 200;
     wr(f, OPMODE, LORA | M_RXSINGLE);
-    sx1276_air_frame b = downlink(t0 + 2 * TS9, p, 4);   /* lock at 6 Ts: too late */
-    sx1276_offer_frame(f->r, &b);
+    offer_downlink(f, t0 + 2 * TS9, p, 4);   /* lock at 6 Ts: too late */
     run_to(f, t0 + 200 * TS9);
     assert_int_equal(rd(f, IRQ_FLAGS) & (F_RXDONE | F_RXTIMEOUT), F_RXTIMEOUT);
 }
@@ -890,13 +892,11 @@ static void rx_co_channel_overlap_faults(void **state)
     wr(f, OPMODE, LORA | M_RXCONT);
     uint8_t p1[4] = {1, 2, 3, 4}, p2[4] = {5, 6, 7, 8};
     uint64_t start = f->t + 1000;
-    sx1276_air_frame a = downlink(start, p1, 4);
-    sx1276_offer_frame(f->r, &a);
+    offer_downlink(f, start, p1, 4);
     run_to(f, start + 6 * TS9);             /* A's preamble is locked (4 Ts) */
     assert_int_equal(f->rec.nfault, 0);
     /* B starts a quarter symbol before A ends: they overlap */
-    sx1276_air_frame b = downlink(start + 25 * TS9, p2, 4);
-    sx1276_offer_frame(f->r, &b);
+    offer_downlink(f, start + 25 * TS9, p2, 4);
     assert_int_equal(f->rec.nfault, 1);
     assert_non_null(strstr(f->rec.faults[0], "co-channel"));
     assert_non_null(strstr(f->rec.faults[0], "SF9/125 kHz"));
@@ -939,9 +939,8 @@ static void rx_no_interference_fault(void **state)
     /* overlapping co-channel frames while the radio does not receive */
     wr(f, OPMODE, LORA | M_STDBY);
     uint64_t start = f->t + 1000;
-    sx1276_air_frame a = downlink(start, p1, 4), b = downlink(start + TS9, p2, 4);
-    sx1276_offer_frame(f->r, &a);
-    sx1276_offer_frame(f->r, &b);
+    offer_downlink(f, start, p1, 4);
+    offer_downlink(f, start + TS9, p2, 4);
     run_to(f, start + 40 * TS9);
     /* back to back: B starts the instant A ends */
     wr(f, OPMODE, LORA | M_RXCONT);
@@ -1014,14 +1013,12 @@ static void dio_mapping_table(void **state)
     wr(f, SYMB_TIMEOUT_LSB, 8);
     wr(f, OPMODE, LORA | M_RXSINGLE);
     uint8_t p[2] = {1, 2};
-    sx1276_air_frame a = downlink(f->t, p, 2);
-    sx1276_offer_frame(f->r, &a);
+    offer_downlink(f, f->t, p, 2);
     run_to(f, f->t + 100 * TS9);
     check_dio_mappings(f, F_VALIDHDR | F_RXDONE);
     wr(f, IRQ_FLAGS, 0xFF);
     /* CadDone + CadDetected */
-    sx1276_air_frame c = downlink(f->t + 2000, p, 2);
-    sx1276_offer_frame(f->r, &c);
+    offer_downlink(f, f->t + 2000, p, 2);
     run_to(f, f->t + 2000 + TS9);
     wr(f, OPMODE, LORA | M_CAD);
     run_to(f, f->t + 10 * TS9);
@@ -1057,8 +1054,7 @@ static void lmic_dio0_mapping_11(void **state)
     wr(f, DIO_MAPPING1, 0xC0);
     wr(f, OPMODE, LORA | M_RXSINGLE);
     uint8_t p[2] = {1, 2};
-    sx1276_air_frame a = downlink(f->t, p, 2);
-    sx1276_offer_frame(f->r, &a);
+    offer_downlink(f, f->t, p, 2);
     run_to(f, f->t + 100 * TS9);
     assert_int_equal(rd(f, IRQ_FLAGS), F_VALIDHDR | F_RXDONE);
     assert_true(sx1276_dio(f->r, 0));
@@ -1232,6 +1228,20 @@ static void lmic_opmode(fx *f, uint8_t mode)
     wr(f, OPMODE, (uint8_t)((rd(f, OPMODE) & ~7u) | mode));
 }
 
+/* LMIC rxlora(), after the modem config: RegLna 0x21, max payload 64,
+ * inverted IQ, 5-symbol timeout, sync word 0x34, DIO0 mapped 11 (0xC0),
+ * IRQ flags cleared */
+static void lmic_rxlora_common(fx *f)
+{
+    wr(f, 0x0C, 0x21);
+    wr(f, 0x23, 64);
+    wr(f, INVERT_IQ, rd(f, INVERT_IQ) | 0x40);
+    wr(f, SYMB_TIMEOUT_LSB, 5);
+    wr(f, SYNC_WORD, 0x34);
+    wr(f, DIO_MAPPING1, 0xC0);
+    wr(f, IRQ_FLAGS, 0xFF);
+}
+
 /* The register traffic of IBM LMIC 1.5 (radio.c: radio_init, txlora,
  * rxlora, radio_irq_handler), written out by hand: reset, RSSI-noise seeding
  * in RX continuous, an SF7 uplink with DIO0 mapped 11, then RX1 in RXSINGLE
@@ -1251,13 +1261,7 @@ static void lmic_like_sequence(void **state)
     lmic_opmode(f, M_STDBY);
     wr(f, MODEM_CONFIG1, 0x72);
     wr(f, MODEM_CONFIG2, 0x70);
-    wr(f, 0x0C, 0x21);
-    wr(f, 0x23, 64);
-    wr(f, INVERT_IQ, rd(f, INVERT_IQ) | 0x40);
-    wr(f, SYMB_TIMEOUT_LSB, 5);
-    wr(f, SYNC_WORD, 0x34);
-    wr(f, DIO_MAPPING1, 0xC0);
-    wr(f, IRQ_FLAGS, 0xFF);
+    lmic_rxlora_common(f);
     wr(f, IRQ_MASK, 0xFF);
     lmic_opmode(f, M_RXCONT);
     assert_int_equal(rd(f, OPMODE) & 7, M_RXCONT);
@@ -1332,13 +1336,7 @@ static void lmic_like_sequence(void **state)
     wr(f, MODEM_CONFIG2, 0x70);
     wr(f, MODEM_CONFIG3, 0x04);
     set_868_1(f);
-    wr(f, 0x0C, 0x21);
-    wr(f, 0x23, 64);
-    wr(f, INVERT_IQ, rd(f, INVERT_IQ) | 0x40);
-    wr(f, SYMB_TIMEOUT_LSB, 5);
-    wr(f, SYNC_WORD, 0x34);
-    wr(f, DIO_MAPPING1, 0xC0);
-    wr(f, IRQ_FLAGS, 0xFF);
+    lmic_rxlora_common(f);
     wr(f, IRQ_MASK, (uint8_t)~(F_RXDONE | F_RXTIMEOUT));
     run_to(f, rxtime - 1200);
     lmic_opmode(f, M_RXSINGLE);
