@@ -111,6 +111,19 @@ static const char *tsv_get(const tsv *t, const char *name)
     return NULL;
 }
 
+/* Calls row() on each data row of the fixture rel; returns the number of
+ * rows it checked (row() returns false for a row it skips). */
+static int tsv_rows(const char *rel, bool (*row)(const tsv *t))
+{
+    tsv t;
+    int rows = 0;
+    tsv_open(&t, rel);
+    while (tsv_next(&t))
+        rows += row(&t);
+    fclose(t.f);
+    return rows;
+}
+
 /* ---- AES-128 ---- */
 
 static void fips197_vectors(void **state)
@@ -138,57 +151,55 @@ static void fips197_vectors(void **state)
     assert_memory_equal(in, want, 16);
 }
 
+static bool nist_sp800_38a_blocks_row(const tsv *t)
+{
+    if (strcmp(tsv_get(t, "op"), "encrypt") || !strcmp(tsv_get(t, "input_block"), "-"))
+        return false;
+    uint8_t key[16], in[16], want[16], out[16];
+    aes128_ctx c;
+    assert_int_equal(unhex(tsv_get(t, "key"), key, 16), 16);
+    assert_int_equal(unhex(tsv_get(t, "input_block"), in, 16), 16);
+    assert_int_equal(unhex(tsv_get(t, "output_block"), want, 16), 16);
+    aes128_init(&c, key);
+    aes128_encrypt(&c, in, out);
+    assert_memory_equal(out, want, 16);
+    return true;
+}
+
 static void nist_sp800_38a_blocks(void **state)
 {
     (void)state;
-    tsv t;
-    int rows = 0;
-    tsv_open(&t, "vectors/nist-sp800-38a-cbc.tsv");
-    while (tsv_next(&t)) {
-        if (strcmp(tsv_get(&t, "op"), "encrypt") || !strcmp(tsv_get(&t, "input_block"), "-"))
-            continue;
-        uint8_t key[16], in[16], want[16], out[16];
-        aes128_ctx c;
-        assert_int_equal(unhex(tsv_get(&t, "key"), key, 16), 16);
-        assert_int_equal(unhex(tsv_get(&t, "input_block"), in, 16), 16);
-        assert_int_equal(unhex(tsv_get(&t, "output_block"), want, 16), 16);
-        aes128_init(&c, key);
-        aes128_encrypt(&c, in, out);
-        assert_memory_equal(out, want, 16);
-        rows++;
-    }
-    fclose(t.f);
+    int rows = tsv_rows("vectors/nist-sp800-38a-cbc.tsv", nist_sp800_38a_blocks_row);
     assert_int_equal(rows, 4);
 }
 
 /* ---- AES-CMAC ---- */
 
+static bool rfc4493_examples_row(const tsv *t)
+{
+    uint8_t key[16], msg[64], want[16], tag[16];
+    assert_int_equal(unhex(tsv_get(t, "key"), key, 16), 16);
+    size_t n = unhex(tsv_get(t, "message"), msg, sizeof msg);
+    assert_int_equal(n, (size_t)atoi(tsv_get(t, "len")));
+    assert_int_equal(unhex(tsv_get(t, "tag"), want, 16), 16);
+    cmac_aes128(key, msg, n, tag);
+    assert_memory_equal(tag, want, 16);
+    /* The same message fed in two pieces, split everywhere. */
+    for (size_t cut = 0; cut <= n; cut++) {
+        cmac_ctx c;
+        cmac_init(&c, key);
+        cmac_update(&c, msg, cut);
+        cmac_update(&c, msg + cut, n - cut);
+        cmac_final(&c, tag);
+        assert_memory_equal(tag, want, 16);
+    }
+    return true;
+}
+
 static void rfc4493_examples(void **state)
 {
     (void)state;
-    tsv t;
-    int rows = 0;
-    tsv_open(&t, "vectors/rfc4493-cmac.tsv");
-    while (tsv_next(&t)) {
-        uint8_t key[16], msg[64], want[16], tag[16];
-        assert_int_equal(unhex(tsv_get(&t, "key"), key, 16), 16);
-        size_t n = unhex(tsv_get(&t, "message"), msg, sizeof msg);
-        assert_int_equal(n, (size_t)atoi(tsv_get(&t, "len")));
-        assert_int_equal(unhex(tsv_get(&t, "tag"), want, 16), 16);
-        cmac_aes128(key, msg, n, tag);
-        assert_memory_equal(tag, want, 16);
-        /* The same message fed in two pieces, split everywhere. */
-        for (size_t cut = 0; cut <= n; cut++) {
-            cmac_ctx c;
-            cmac_init(&c, key);
-            cmac_update(&c, msg, cut);
-            cmac_update(&c, msg + cut, n - cut);
-            cmac_final(&c, tag);
-            assert_memory_equal(tag, want, 16);
-        }
-        rows++;
-    }
-    fclose(t.f);
+    int rows = tsv_rows("vectors/rfc4493-cmac.tsv", rfc4493_examples_row);
     assert_int_equal(rows, 4);
 }
 
@@ -228,81 +239,79 @@ static void read_frame_row(const tsv *t, frame_row *r)
     r->phylen = unhex(tsv_get(t, "phypayload"), r->phy, sizeof r->phy);
 }
 
+static bool lorawan_build_matches_lora_packet_row(const tsv *t)
+{
+    static frame_row r;
+    uint8_t out[255];
+    read_frame_row(t, &r);
+    assert_true(r.phylen <= 255);
+    uint8_t n = lwn_build(&r.f, r.nwk, r.app, out, sizeof out);
+    if (n != r.phylen || memcmp(out, r.phy, n))
+        fail_msg("%s line %d (%s): built frame differs", t->path, t->lineno, tsv_get(t, "name"));
+    /* Exactly the room it needs, and not a byte less. */
+    assert_int_equal(lwn_build(&r.f, r.nwk, r.app, out, n), n);
+    assert_int_equal(lwn_build(&r.f, r.nwk, r.app, out, (uint8_t)(n - 1)), 0);
+    return true;
+}
+
 static void lorawan_build_matches_lora_packet(void **state)
 {
     (void)state;
-    tsv t;
-    int rows = 0;
-    tsv_open(&t, "lorawan/frames.tsv");
-    while (tsv_next(&t)) {
-        static frame_row r;
-        uint8_t out[255];
-        read_frame_row(&t, &r);
-        assert_true(r.phylen <= 255);
-        uint8_t n = lwn_build(&r.f, r.nwk, r.app, out, sizeof out);
-        if (n != r.phylen || memcmp(out, r.phy, n))
-            fail_msg("%s line %d (%s): built frame differs", t.path, t.lineno, tsv_get(&t, "name"));
-        /* Exactly the room it needs, and not a byte less. */
-        assert_int_equal(lwn_build(&r.f, r.nwk, r.app, out, n), n);
-        assert_int_equal(lwn_build(&r.f, r.nwk, r.app, out, (uint8_t)(n - 1)), 0);
-        rows++;
-    }
-    fclose(t.f);
+    int rows = tsv_rows("lorawan/frames.tsv", lorawan_build_matches_lora_packet_row);
     assert_true(rows >= 50);
+}
+
+static bool lorawan_parse_matches_lora_packet_row(const tsv *t)
+{
+    static frame_row r;
+    lwn_frame got;
+    uint8_t buf[255];
+    read_frame_row(t, &r);
+    uint8_t n = (uint8_t)r.phylen;
+
+    /* A receiver whose counter is at the start of the frame's 64 Ki block,
+     * and one that expects exactly this counter. */
+    uint32_t hints[2] = {r.f.fcnt & 0xFFFF0000u, r.f.fcnt};
+    for (int h = 0; h < 2; h++) {
+        memcpy(buf, r.phy, n);
+        assert_int_equal(lwn_parse(buf, n, r.f.devaddr, hints[h], r.nwk, r.app, &got), LWN_OK);
+        assert_int_equal(got.mhdr, r.f.mhdr);
+        assert_int_equal(got.fcnt, r.f.fcnt);
+        assert_int_equal(got.fctrl, r.f.fctrl);
+        assert_int_equal(got.fport, r.f.fport);
+        assert_int_equal(got.fopts_len, r.f.fopts_len);
+        assert_memory_equal(got.fopts, r.fopts, r.f.fopts_len);
+        assert_int_equal(got.len, r.f.len);
+        if (r.f.len)
+            assert_memory_equal(got.payload, r.payload, r.f.len);
+        assert_int_equal(lwn_dir(got.mhdr), !strcmp(tsv_get(t, "dir"), "down"));
+    }
+
+    /* A counter one past the frame's would need FCnt + 2^16: MIC fails. */
+    if (r.f.fcnt != 0xFFFFFFFFu) {
+        memcpy(buf, r.phy, n);
+        assert_int_equal(lwn_parse(buf, n, r.f.devaddr, r.f.fcnt + 1, r.nwk, r.app, &got), LWN_EMIC);
+    }
+    /* Any flipped bit in the frame or the MIC, wrong keys, other DevAddr. */
+    for (uint8_t i = 0; i < n; i++) {
+        if (i >= 1 && i <= 4)
+            continue; /* DevAddr: tested below */
+        memcpy(buf, r.phy, n);
+        buf[i] ^= 0x04;
+        lwn_status st = lwn_parse(buf, n, r.f.devaddr, r.f.fcnt, r.nwk, r.app, &got);
+        assert_true(st == LWN_EMIC || st == LWN_EMTYPE || st == LWN_ESHORT);
+    }
+    memcpy(buf, r.phy, n);
+    assert_int_equal(lwn_parse(buf, n, r.f.devaddr ^ 1, r.f.fcnt, r.nwk, r.app, &got), LWN_EADDR);
+    memcpy(buf, r.phy, n);
+    assert_int_equal(lwn_parse(buf, n, r.f.devaddr, r.f.fcnt, r.app, r.app, &got), LWN_EMIC);
+    return true;
 }
 
 static void lorawan_parse_matches_lora_packet(void **state)
 {
     (void)state;
-    tsv t;
-    int rows = 0;
-    tsv_open(&t, "lorawan/frames.tsv");
-    while (tsv_next(&t)) {
-        static frame_row r;
-        lwn_frame got;
-        uint8_t buf[255];
-        read_frame_row(&t, &r);
-        uint8_t n = (uint8_t)r.phylen;
-
-        /* A receiver whose counter is at the start of the frame's 64 Ki block,
-         * and one that expects exactly this counter. */
-        uint32_t hints[2] = {r.f.fcnt & 0xFFFF0000u, r.f.fcnt};
-        for (int h = 0; h < 2; h++) {
-            memcpy(buf, r.phy, n);
-            assert_int_equal(lwn_parse(buf, n, r.f.devaddr, hints[h], r.nwk, r.app, &got), LWN_OK);
-            assert_int_equal(got.mhdr, r.f.mhdr);
-            assert_int_equal(got.fcnt, r.f.fcnt);
-            assert_int_equal(got.fctrl, r.f.fctrl);
-            assert_int_equal(got.fport, r.f.fport);
-            assert_int_equal(got.fopts_len, r.f.fopts_len);
-            assert_memory_equal(got.fopts, r.fopts, r.f.fopts_len);
-            assert_int_equal(got.len, r.f.len);
-            if (r.f.len)
-                assert_memory_equal(got.payload, r.payload, r.f.len);
-            assert_int_equal(lwn_dir(got.mhdr), !strcmp(tsv_get(&t, "dir"), "down"));
-        }
-
-        /* A counter one past the frame's would need FCnt + 2^16: MIC fails. */
-        if (r.f.fcnt != 0xFFFFFFFFu) {
-            memcpy(buf, r.phy, n);
-            assert_int_equal(lwn_parse(buf, n, r.f.devaddr, r.f.fcnt + 1, r.nwk, r.app, &got), LWN_EMIC);
-        }
-        /* Any flipped bit in the frame or the MIC, wrong keys, other DevAddr. */
-        for (uint8_t i = 0; i < n; i++) {
-            if (i >= 1 && i <= 4)
-                continue; /* DevAddr: tested below */
-            memcpy(buf, r.phy, n);
-            buf[i] ^= 0x04;
-            lwn_status st = lwn_parse(buf, n, r.f.devaddr, r.f.fcnt, r.nwk, r.app, &got);
-            assert_true(st == LWN_EMIC || st == LWN_EMTYPE || st == LWN_ESHORT);
-        }
-        memcpy(buf, r.phy, n);
-        assert_int_equal(lwn_parse(buf, n, r.f.devaddr ^ 1, r.f.fcnt, r.nwk, r.app, &got), LWN_EADDR);
-        memcpy(buf, r.phy, n);
-        assert_int_equal(lwn_parse(buf, n, r.f.devaddr, r.f.fcnt, r.app, r.app, &got), LWN_EMIC);
-        rows++;
-    }
-    fclose(t.f);
+    int rows = tsv_rows("lorawan/frames.tsv", lorawan_parse_matches_lora_packet_row);
     assert_true(rows >= 50);
 }
 
@@ -326,27 +335,26 @@ static void lorawan_parse_rejects_short_and_join(void **state)
 
 /* ---- LoRa arithmetic ---- */
 
+static bool toa_matches_loramac_node_and_radiolib_row(const tsv *t)
+{
+    int sf = atoi(tsv_get(t, "sf"));
+    if (strcmp(tsv_get(t, "bw_hz"), "125000") || strcmp(tsv_get(t, "cr"), "5") ||
+        strcmp(tsv_get(t, "preamble"), "8") || strcmp(tsv_get(t, "implicit"), "0") ||
+        sf < 7 || atoi(tsv_get(t, "ldro")) != (sf >= 11))
+        return false; /* outside what the node transmits */
+    int len = atoi(tsv_get(t, "len"));
+    bool crc = !strcmp(tsv_get(t, "crc"), "1");
+    unsigned long long want = strtoull(tsv_get(t, "toa_ns"), NULL, 10);
+    if ((unsigned long long)lwn_toa_us((uint8_t)sf, (uint8_t)len, crc) * 1000 != want)
+        fail_msg("%s line %d: SF%d len %d crc %d: got %lu us, want %llu ns", t->path, t->lineno, sf,
+                 len, crc, (unsigned long)lwn_toa_us((uint8_t)sf, (uint8_t)len, crc), want);
+    return true;
+}
+
 static void toa_matches_loramac_node_and_radiolib(void **state)
 {
     (void)state;
-    tsv t;
-    int rows = 0;
-    tsv_open(&t, "toa/toa.tsv");
-    while (tsv_next(&t)) {
-        int sf = atoi(tsv_get(&t, "sf"));
-        if (strcmp(tsv_get(&t, "bw_hz"), "125000") || strcmp(tsv_get(&t, "cr"), "5") ||
-            strcmp(tsv_get(&t, "preamble"), "8") || strcmp(tsv_get(&t, "implicit"), "0") ||
-            sf < 7 || atoi(tsv_get(&t, "ldro")) != (sf >= 11))
-            continue; /* outside what the node transmits */
-        int len = atoi(tsv_get(&t, "len"));
-        bool crc = !strcmp(tsv_get(&t, "crc"), "1");
-        unsigned long long want = strtoull(tsv_get(&t, "toa_ns"), NULL, 10);
-        if ((unsigned long long)lwn_toa_us((uint8_t)sf, (uint8_t)len, crc) * 1000 != want)
-            fail_msg("%s line %d: SF%d len %d crc %d: got %lu us, want %llu ns", t.path, t.lineno, sf,
-                     len, crc, (unsigned long)lwn_toa_us((uint8_t)sf, (uint8_t)len, crc), want);
-        rows++;
-    }
-    fclose(t.f);
+    int rows = tsv_rows("toa/toa.tsv", toa_matches_loramac_node_and_radiolib_row);
     assert_true(rows >= 40);
 }
 
