@@ -10,6 +10,7 @@
 #ifndef LORAHIL_SIM_AIR_H
 #define LORAHIL_SIM_AIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,20 @@ void sim_air_free(sim_air *a);
 
 /* The node's radio started transmitting (the model's tx_started hook). */
 void sim_air_tx(sim_air *a, const ev_radio_tx *tx, uint64_t start_ns, int node);
+
+/* True when two LoRa frames collide as the SX1276 model's co_channel()
+ * counts it: same SF and bandwidth, centre frequencies less than a bandwidth
+ * apart, overlapping times on air (each starting at *_start_ns, lasting its
+ * toa_ns). The gateway still reports a frame that collided with another
+ * node's, but first emits a radio_unmodelled fault naming the collision
+ * (capture between LoRa frames is not modelled; see sim_air.c). */
+bool sim_air_co_channel(const ev_radio_tx *x, uint64_t x_start_ns, const ev_radio_tx *y,
+                        uint64_t y_start_ns);
+
+/* Another node's radio started transmitting (its own air reports it): kept
+ * only so this gateway can tell when one of its node's frames collided with
+ * it. */
+void sim_air_heard(sim_air *a, const ev_radio_tx *tx, uint64_t start_ns, int node);
 
 /* Frames heard and downlinks sent so far. */
 unsigned sim_air_uplinks(const sim_air *a);

@@ -117,6 +117,8 @@ static void radio_tx(void *ctx, const ev_radio_tx *tx, uint64_t start_ns)
         sim_host *p = h->peers[i];
         if (p == h || !p->rlink_ready)
             continue;
+        if (p->air)
+            sim_air_heard(p->air, tx, start_ns, h->cfg.node);
         sx1276_air_frame f = {.freq_hz = tx->freq_hz, .sf = tx->sf, .bw_hz = tx->bw_hz,
                               .cr = tx->cr, .iq_inverted = tx->iq_inverted,
                               .implicit_header = tx->implicit_header, .crc = tx->crc,
