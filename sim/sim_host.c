@@ -81,6 +81,15 @@ static void emit_fault(sim_host *h, uint64_t t_ns, const char *kind, uint32_t pc
     emit(h, &ev);
 }
 
+/* Events of this board's gateway (sim_air): forwarded, faults counted. */
+static void air_event(void *ctx, const ev_event *ev)
+{
+    sim_host *h = ctx;
+    if (ev->type == EV_FAULT)
+        h->faults++;
+    ev_emit(&h->cfg.sink, ev);
+}
+
 /* slept time is free: do not pace to the wall clock */
 static void sleep_skip(avr_t *avr, avr_cycle_count_t how_long)
 {
@@ -256,11 +265,14 @@ int sim_host_new(sim_host **out, const sim_host_cfg *cfg, char *err, size_t errl
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    /* the gateway's events pass through this board so that a collision fault
+       it reports counts among the board's faults (summary, exit status) */
+    ev_sink air_sink = {.fn = air_event, .ctx = h};
     sim_air_cfg ac = {.seed = h->seed, .rssi_dbm = -85, .rssi_sd_db = 3, .snr_db = 7,
                       .snr_sd_db = 1.5, .downlink_rssi_dbm = -80, .downlink_snr_db = 8,
                       .gateway = "sim-gw0", .ns = h->ns ? sim_ns_on_uplink : NULL,
                       .ns_ctx = h->ns, .offer = offer_to_radio, .offer_ctx = h};
-    h->air = sim_air_new(&ac, &h->sched, &h->cfg.sink);
+    h->air = sim_air_new(&ac, &h->sched, &air_sink);
     if (!h->air) {
         snprintf(err, errlen, "out of memory");
         goto fail;
