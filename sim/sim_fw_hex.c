@@ -5,21 +5,12 @@
  * names the file and line. */
 #include "sim_fw.h"
 
-#include <ctype.h>
+#include "check/lw_util.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
 
 /* Parses one record (without the line terminator). Returns 0 data/other,
  * 1 end of file, -1 error (message in err). */
@@ -44,7 +35,8 @@ static int parse_record(sim_fw *fw, const char *path, unsigned lineno, const cha
         return -1;
     }
     for (size_t i = 0; i < nb; i++) {
-        int hi = hexval((unsigned char)s[1 + 2 * i]), lo = hexval((unsigned char)s[2 + 2 * i]);
+        int hi = lw_hexval((unsigned char)s[1 + 2 * i]);
+        int lo = lw_hexval((unsigned char)s[2 + 2 * i]);
         if (hi < 0 || lo < 0) {
             size_t col = 2 + 2 * i + (hi < 0 ? 0 : 1);
             snprintf(err, errlen, "%s:%u: column %zu: '%c' is not a hex digit", path, lineno,
