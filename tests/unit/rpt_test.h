@@ -117,6 +117,21 @@ static inline const char *write_report(const char *dir, const char *name, rpt_wr
     return path;
 }
 
+/* The events fixture's report `name`, written by fn with options o into a
+ * fresh temporary directory (*dir_out: remove_tree and free it). Returns the
+ * file's path (static buffer), or NULL. */
+static inline const char *fixture_report(const char *name, rpt_writer fn, const rpt_opts *o,
+                                         char **dir_out)
+{
+    rpt_events e;
+    const char *p = NULL;
+    *dir_out = NULL;
+    if (load_small_run(&e) == 0 && (*dir_out = make_tmpdir()) != NULL)
+        p = write_report(*dir_out, name, fn, &e, o);
+    rpt_events_free(&e);
+    return p;
+}
+
 /* Case-insensitive search. */
 static inline int contains_ci(const char *hay, const char *needle)
 {

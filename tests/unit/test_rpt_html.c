@@ -13,16 +13,10 @@
 
 static char *html_of_fixture(char **dir_out)
 {
-    rpt_events e;
-    assert_int_equal(load_small_run(&e), 0);
     rpt_opts o;
     opts_with_keys(&o);
-    char *dir = make_tmpdir();
-    assert_non_null(dir);
-    const char *p = write_report(dir, "report.html", rpt_write_html, &e, &o);
+    const char *p = fixture_report("report.html", rpt_write_html, &o, dir_out);
     assert_non_null(p);
-    rpt_events_free(&e);
-    *dir_out = dir;
     return strdup(p);
 }
 
@@ -116,12 +110,10 @@ static void tables_and_timeline(void **state)
 static void markdown(void **state)
 {
     (void)state;
-    rpt_events e;
-    assert_int_equal(load_small_run(&e), 0);
     rpt_opts o;
     opts_with_keys(&o);
-    char *dir = make_tmpdir();
-    const char *p = write_report(dir, "report.md", rpt_write_md, &e, &o);
+    char *dir;
+    const char *p = fixture_report("report.md", rpt_write_md, &o, &dir);
     assert_non_null(p);
     char *m = slurp(p, NULL);
     assert_non_null(strstr(m, "# lorahil report: lorawan-node\n"));
@@ -142,7 +134,6 @@ static void markdown(void **state)
     free(m);
     remove_tree(dir);
     free(dir);
-    rpt_events_free(&e);
 }
 
 static void escapers(void **state)

@@ -21,13 +21,10 @@ static int xmllint_schema(const char *file)
 static void fixture_junit(void **state)
 {
     (void)state;
-    rpt_events e;
-    assert_int_equal(load_small_run(&e), 0);
     rpt_opts o;
     opts_with_keys(&o);
-    char *dir = make_tmpdir();
-    assert_non_null(dir);
-    const char *p = write_report(dir, "junit.xml", rpt_write_junit, &e, &o);
+    char *dir;
+    const char *p = fixture_report("junit.xml", rpt_write_junit, &o, &dir);
     assert_non_null(p);
     assert_int_equal(xmllint_schema(p), 0);
     char *x = slurp(p, NULL);
@@ -55,7 +52,6 @@ static void fixture_junit(void **state)
     free(x);
     remove_tree(dir);
     free(dir);
-    rpt_events_free(&e);
 }
 
 static void empty_and_hostile_runs_stay_valid(void **state)

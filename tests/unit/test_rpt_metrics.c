@@ -58,21 +58,18 @@ static void write_elf(const char *path, size_t text, size_t data, size_t bss)
 
 static json_t *metrics_of_fixture(const char *elf, double wall_s)
 {
-    rpt_events e;
-    assert_int_equal(load_small_run(&e), 0);
     rpt_opts o;
     opts_with_keys(&o);
     o.elf_path = elf;
     o.wall_s = wall_s;
-    char *dir = make_tmpdir();
-    const char *p = write_report(dir, "metrics.json", rpt_write_metrics, &e, &o);
+    char *dir;
+    const char *p = fixture_report("metrics.json", rpt_write_metrics, &o, &dir);
     assert_non_null(p);
     json_error_t je;
     json_t *j = json_load_file(p, 0, &je);
     assert_non_null(j);
     remove_tree(dir);
     free(dir);
-    rpt_events_free(&e);
     return j;
 }
 
