@@ -157,6 +157,10 @@ static void check_duty(lws_state *s, const ev_event *in, const ev_sink *out, uin
                        uint64_t start_ns, uint64_t toa_ns, int frame)
 {
     char d[160];
+    if (freq_hz == 0 || toa_ns == 0) {
+        s->t.duty_unchecked++;
+        return;
+    }
     int b = lw_duty_band_of(freq_hz);
     if (b < 0) {
         s->t.out_of_band++;

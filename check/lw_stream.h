@@ -69,6 +69,9 @@ typedef struct lws_totals {
     unsigned verified;          /* every check of the frame passed */
     unsigned failed;            /* a frame check failed (parse, devaddr, mic, fcnt, mac) */
     unsigned duty_violations;
+    unsigned duty_unchecked;    /* frames whose frequency or time on air is unknown (0),
+                                   as a board over serial may not print them: no
+                                   duty-cycle verdict, the rule needs both */
     unsigned faults;            /* fault events */
     unsigned verdicts_failed;   /* verdict events with ok = false, of any check */
     uint64_t start_ns, end_ns;  /* run_start .. run_end (or last event) */
